@@ -1,0 +1,73 @@
+"""Feature toggles read from the ``PROTECTION_DASHBOARD`` Django setting.
+
+In ``local_settings.py``::
+
+    PROTECTION_DASHBOARD = {
+        "enable_server_snapshot": True,   # server backups include user data
+        "enable_volume_backup": True,
+        "enable_share_protection": True,
+    }
+
+Missing keys take the defaults below. A setting that is not a dict, or a value that is not
+a boolean, is logged as a warning and the default is used, so a typo in the settings never
+takes the dashboard down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+
+LOG = logging.getLogger(__name__)
+
+SETTING_NAME = "PROTECTION_DASHBOARD"
+
+DEFAULTS: dict[str, bool] = {
+    # Karbor's image-boot server backup with data: snapshot the server (Nova createImage)
+    # instead of keeping only its original image.
+    "enable_server_snapshot": True,
+    "enable_volume_backup": True,
+    "enable_share_protection": True,
+}
+
+
+def _configured() -> Mapping[str, Any]:
+    value = getattr(settings, SETTING_NAME, None)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        LOG.warning(
+            "Setting %s must be a dict, not %s; using the defaults.",
+            SETTING_NAME,
+            type(value).__name__,
+        )
+        return {}
+    return value
+
+
+def get_feature(name: str) -> bool:
+    """Return toggle ``name`` from the setting, or its default; KeyError if unknown."""
+    default = DEFAULTS[name]
+    value = _configured().get(name, default)
+    if not isinstance(value, bool):
+        LOG.warning(
+            "%s[%r] must be True or False, not %r; using %s.", SETTING_NAME, name, value, default
+        )
+        return default
+    return value
+
+
+def enable_server_snapshot() -> bool:
+    """Whether a server backup snapshots the server (user data) by default."""
+    return get_feature("enable_server_snapshot")
+
+
+def enable_volume_backup() -> bool:
+    return get_feature("enable_volume_backup")
+
+
+def enable_share_protection() -> bool:
+    return get_feature("enable_share_protection")
