@@ -1,0 +1,1 @@
+"""The development site: Horizon with this plugin, configured from the environment."""

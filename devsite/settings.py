@@ -1,0 +1,24 @@
+"""Settings of the development site.
+
+Horizon's settings module imports ``local.local_settings``; putting this
+folder first on ``sys.path`` makes our ``local`` package win over the copy
+inside Horizon, so nothing is ever written into site-packages.  Horizon
+re-assigns ``STATICFILES_DIRS`` after the local settings, so the repo's
+``static/`` is added here, after Horizon's settings ran.
+"""
+
+import os
+import sys
+
+DEVSITE_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_DIR = os.path.dirname(DEVSITE_DIR)
+for path in (REPO_DIR, DEVSITE_DIR):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from openstack_dashboard.settings import *  # noqa: E402,F403
+
+STATICFILES_DIRS.append(os.path.join(REPO_DIR, 'static'))  # noqa: F405
+
+# Land on the Protection panel: it works with any subset of services.
+HORIZON_CONFIG['user_home'] = 'protection_dashboard.views.user_home'  # noqa: F405

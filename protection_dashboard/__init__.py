@@ -1,0 +1,1 @@
+"""Protection dashboard: protect and restore OpenStack data from Horizon."""

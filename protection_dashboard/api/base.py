@@ -1,0 +1,161 @@
+"""Shared plumbing of the service layer: sessions, endpoints, microversions.
+
+Every client is built from the user's token and the service catalog held in the
+Horizon session, through one keystoneauth1 session per request (so connections
+are pooled across the calls of one page).  The server's microversion range is
+read from the service's version document once per endpoint and cached for a
+few minutes: negotiating must not cost an API call on every page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent import futures
+from typing import Any
+from urllib import parse
+
+from django.conf import settings
+from horizon import exceptions as horizon_exc
+from horizon.utils.memoized import memoized
+from keystoneauth1 import session as ks_session
+from keystoneauth1 import token_endpoint
+from openstack_dashboard.api import base as horizon_base
+
+from protection_dashboard.api import microversions
+
+#: Catalog service types per service, tried in order.
+SERVICE_TYPES: dict[str, tuple[str, ...]] = {
+    'cinder': ('block-storage', 'block-store', 'volumev3', 'volume'),
+    'manila': ('sharev2', 'shared-file-system', 'share'),
+    'nova': ('compute',),
+    'glance': ('image',),
+}
+
+#: Seconds a discovered microversion range is trusted.
+VERSION_CACHE_TTL = 300
+
+APIResourceWrapper = horizon_base.APIResourceWrapper
+
+
+class ServiceUnavailable(horizon_exc.ServiceCatalogException):
+    """The catalog holds no endpoint for a service this page needs."""
+
+
+def endpoint_for(request, service: str) -> str:
+    """Return the catalog URL of ``service``, trying its service types in order."""
+    for service_type in SERVICE_TYPES[service]:
+        try:
+            url = horizon_base.url_for(request, service_type)
+        except horizon_exc.ServiceCatalogException:
+            continue
+        if url:
+            return url
+    raise ServiceUnavailable(service)
+
+
+def is_service_enabled(request, service: str) -> bool:
+    return any(horizon_base.is_service_enabled(request, service_type)
+               for service_type in SERVICE_TYPES[service])
+
+
+@memoized
+def keystone_session(request) -> ks_session.Session:
+    """One keystoneauth1 session per request, authenticated by the user's token."""
+    verify: bool | str = not settings.OPENSTACK_SSL_NO_VERIFY
+    if verify and settings.OPENSTACK_SSL_CACERT:
+        verify = settings.OPENSTACK_SSL_CACERT
+    return ks_session.Session(verify=verify)
+
+
+def token_auth(request, endpoint: str) -> token_endpoint.Token:
+    return token_endpoint.Token(endpoint, request.user.token.id)
+
+
+# --- microversions -----------------------------------------------------------
+
+_version_cache: dict[str, tuple[float, tuple[str, str] | None]] = {}
+_version_lock = threading.Lock()
+
+
+def _version_document_url(endpoint: str) -> str:
+    """The versioned root of an endpoint: ``http://h:8776/v3/<project>`` -> ``.../v3/``."""
+    parts = parse.urlsplit(endpoint)
+    segments = [s for s in parts.path.split('/') if s]
+    for index, segment in enumerate(segments):
+        if segment[:1] == 'v' and segment[1:2].isdigit():
+            segments = segments[:index + 1]
+            break
+    path = '/' + '/'.join(segments) + '/' if segments else '/'
+    return parse.urlunsplit((parts.scheme, parts.netloc, path, '', ''))
+
+
+def _parse_version_document(body: dict[str, Any]) -> tuple[str, str] | None:
+    """(min, max) microversion from a version document, None without microversions."""
+    entries = body.get('versions') or [body.get('version') or {}]
+    if isinstance(entries, dict):
+        entries = entries.get('values', [])
+    for entry in entries:
+        max_version = entry.get('version') or entry.get('max_version')
+        if max_version:
+            return entry.get('min_version') or max_version, max_version
+    return None
+
+
+def server_version_range(request, endpoint: str) -> tuple[str, str] | None:
+    """The (min, max) microversions the server at ``endpoint`` supports (cached)."""
+    url = _version_document_url(endpoint)
+    now = time.monotonic()
+    with _version_lock:
+        cached = _version_cache.get(url)
+    if cached and now - cached[0] < VERSION_CACHE_TTL:
+        return cached[1]
+    response = keystone_session(request).get(
+        url, authenticated=False, raise_exc=True,
+        headers={'Accept': 'application/json'})
+    found = _parse_version_document(response.json())
+    with _version_lock:
+        _version_cache[url] = (now, found)
+    return found
+
+
+def negotiate_version(request, service: str, endpoint: str, client_max: str) -> str:
+    """The newest microversion both the client library and the server speak.
+
+    An operator can lower it per service with
+    ``PROTECTION_DASHBOARD['max_microversions'] = {'cinder': '3.65'}``.
+    """
+    server = server_version_range(request, endpoint)
+    if server is None:
+        return microversions.base_version(client_max)
+    server_min, server_max = server
+    cap = microversions.configured_cap(service)
+    candidates = [client_max, server_max] + ([cap] if cap else [])
+    chosen = min(candidates, key=microversions.as_tuple)
+    if microversions.as_tuple(chosen) < microversions.as_tuple(server_min):
+        return server_min
+    return chosen
+
+
+# --- helpers for list pages -----------------------------------------------
+
+def run_parallel(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run independent list calls side by side; results (or exceptions) by key."""
+    if not calls:
+        return {}
+    with futures.ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        pending = {key: pool.submit(call) for key, call in calls.items()}
+    results: dict[str, Any] = {}
+    for key, future in pending.items():
+        error = future.exception()
+        results[key] = error if error is not None else future.result()
+    return results
+
+
+def index_by_id(items: Iterable[Any]) -> dict[str, Any]:
+    return {item.id: item for item in items}
+
+
+def wrap_all(wrapper: type[APIResourceWrapper], items: Sequence[Any]) -> list[Any]:
+    return [wrapper(item) for item in items]

@@ -1,0 +1,51 @@
+"""Thin wrapper of python-manilaclient: shares and share snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from horizon.utils.memoized import memoized
+from manilaclient import api_versions
+from manilaclient import client as manila_client
+
+from protection_dashboard.api import base
+
+SERVICE = 'manila'
+
+
+class Share(base.APIResourceWrapper):
+    _attrs = ['id', 'name', 'description', 'size', 'status', 'created_at', 'share_proto',
+              'share_type', 'share_type_name', 'share_network_id', 'availability_zone',
+              'snapshot_id', 'snapshot_support', 'project_id', 'metadata']
+
+
+class ShareSnapshot(base.APIResourceWrapper):
+    _attrs = ['id', 'name', 'description', 'size', 'share_size', 'status', 'created_at',
+              'share_id', 'share_proto', 'project_id']
+
+
+@memoized
+def manilaclient(request, version: str | None = None):
+    """A Manila client at ``version``, or at the negotiated newest microversion."""
+    endpoint = base.endpoint_for(request, SERVICE)
+    if version is None:
+        version = base.negotiate_version(request, SERVICE, endpoint, api_versions.MAX_VERSION)
+    return manila_client.Client(
+        api_versions.APIVersion(version),
+        session=base.keystone_session(request),
+        auth=base.token_auth(request, endpoint),
+        service_catalog_url=endpoint,
+    )
+
+
+def share_list(request, search_opts: dict[str, Any] | None = None) -> list[Share]:
+    return base.wrap_all(Share, manilaclient(request).shares.list(search_opts=search_opts))
+
+
+def share_get(request, share_id: str) -> Share:
+    return Share(manilaclient(request).shares.get(share_id))
+
+
+def share_snapshot_list(request, search_opts: dict[str, Any] | None = None) -> list[ShareSnapshot]:
+    snapshots = manilaclient(request).share_snapshots.list(search_opts=search_opts)
+    return base.wrap_all(ShareSnapshot, snapshots)

@@ -1,0 +1,52 @@
+"""Thin wrapper of python-novaclient: servers and server snapshots (createImage)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from horizon.utils.memoized import memoized
+from novaclient import api_versions
+from novaclient import client as nova_client
+
+from protection_dashboard.api import base
+
+SERVICE = 'nova'
+CLIENT_MAX_VERSION = '2.96'
+
+
+class Server(base.APIResourceWrapper):
+    _attrs = ['id', 'name', 'status', 'created', 'image', 'flavor', 'tenant_id',
+              'os-extended-volumes:volumes_attached', 'OS-EXT-STS:task_state']
+
+    @property
+    def image_id(self) -> str | None:
+        """The boot image; None for a server booted from a volume."""
+        image = self._apiresource.image
+        return image.get('id') if isinstance(image, dict) else None
+
+    @property
+    def attached_volume_ids(self) -> list[str]:
+        attached = getattr(self._apiresource, 'os-extended-volumes:volumes_attached', [])
+        return [item['id'] for item in attached]
+
+
+@memoized
+def novaclient(request, version: str | None = None):
+    """A Nova client at ``version``, or at the negotiated newest microversion."""
+    endpoint = base.endpoint_for(request, SERVICE)
+    if version is None:
+        version = base.negotiate_version(request, SERVICE, endpoint, CLIENT_MAX_VERSION)
+    return nova_client.Client(
+        api_versions.APIVersion(version),
+        session=base.keystone_session(request),
+        auth=base.token_auth(request, endpoint),
+        endpoint_override=endpoint,
+    )
+
+
+def server_list(request, search_opts: dict[str, Any] | None = None) -> list[Server]:
+    return base.wrap_all(Server, novaclient(request).servers.list(search_opts=search_opts))
+
+
+def server_get(request, server_id: str) -> Server:
+    return Server(novaclient(request).servers.get(server_id))

@@ -1,0 +1,31 @@
+"""Client exceptions that Horizon's ``exceptions.handle`` should recognise.
+
+Registered through ``ADD_EXCEPTIONS`` in the enabled files, so that a failing
+backend shows an error banner instead of a 500 page.  Our clients talk through
+keystoneauth1 sessions: connection failures surface as keystoneauth1
+exceptions, HTTP errors as the service client's own.
+"""
+
+from cinderclient import exceptions as cinder_exc
+from glanceclient import exc as glance_exc
+from keystoneauth1 import exceptions as ksa_exc
+from manilaclient.common.apiclient import exceptions as manila_exc
+from novaclient import exceptions as nova_exc
+
+UNAUTHORIZED = (
+    ksa_exc.Unauthorized,
+    manila_exc.Unauthorized,
+)
+
+NOT_FOUND = (
+    ksa_exc.NotFound,
+    manila_exc.NotFound,
+)
+
+RECOVERABLE = (
+    ksa_exc.ClientException,
+    cinder_exc.ClientException,
+    manila_exc.ClientException,
+    nova_exc.ClientException,
+    glance_exc.BaseException,
+)

@@ -1,0 +1,1 @@
+"""Protection plugins: what protecting, restoring and deleting means per resource type."""
