@@ -1,0 +1,104 @@
+"""The service layer at the HTTP boundary: endpoints, version discovery, negotiation."""
+
+import pytest
+import requests_mock
+from django.test import override_settings
+from openstack_auth import utils as auth_utils
+from openstack_dashboard.test import helpers
+
+from protection_dashboard.api import base, cinder, manila, microversions
+
+CINDER_URL = 'http://cinder.example:8776/v3/tenant'
+VERSION_DOC = {'versions': [{'id': 'v3.0', 'status': 'CURRENT', 'min_version': '3.0',
+                             'version': '3.70'}]}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_version_cache():
+    base._version_cache.clear()
+    yield
+    base._version_cache.clear()
+
+
+@pytest.mark.parametrize(('endpoint', 'expected'), [
+    ('http://h:8776/v3/abc', 'http://h:8776/v3/'),
+    ('http://h/volume/v3/abc/', 'http://h/volume/v3/'),
+    ('http://h:8786/v2', 'http://h:8786/v2/'),
+    ('http://h:8774/v2.1', 'http://h:8774/v2.1/'),
+    ('http://h:9292', 'http://h:9292/'),
+])
+def test_version_document_url(endpoint, expected):
+    assert base._version_document_url(endpoint) == expected
+
+
+@pytest.mark.parametrize(('body', 'expected'), [
+    (VERSION_DOC, ('3.0', '3.70')),
+    ({'version': {'id': 'v2.1', 'version': '2.96', 'min_version': '2.1'}}, ('2.1', '2.96')),
+    ({'versions': [{'id': 'v2.0', 'version': '', 'min_version': ''}]}, None),
+])
+def test_parse_version_document(body, expected):
+    assert base._parse_version_document(body) == expected
+
+
+def test_version_range_is_cached_per_endpoint(rf):
+    request = rf.get('/')
+    with requests_mock.Mocker() as http:
+        http.get('http://cinder.example:8776/v3/', json=VERSION_DOC)
+        assert base.server_version_range(request, CINDER_URL) == ('3.0', '3.70')
+        assert base.server_version_range(request, CINDER_URL) == ('3.0', '3.70')
+        assert http.call_count == 1
+
+
+@pytest.mark.parametrize(('client_max', 'cap', 'expected'), [
+    ('3.71', None, '3.70'),      # server is older than the library
+    ('3.60', None, '3.60'),      # library is older than the server
+    ('3.71', '3.65', '3.65'),    # operator's cap wins
+])
+def test_negotiate_version(rf, client_max, cap, expected):
+    options = {'max_microversions': {'cinder': cap}} if cap else {}
+    with requests_mock.Mocker() as http, override_settings(PROTECTION_DASHBOARD=options):
+        http.get('http://cinder.example:8776/v3/', json=VERSION_DOC)
+        assert base.negotiate_version(rf.get('/'), 'cinder', CINDER_URL, client_max) == expected
+
+
+def test_feature_table():
+    assert microversions.supports('cinder', 'snapshot_in_use_implied', '3.66')
+    assert not microversions.supports('cinder', 'snapshot_in_use_implied', '3.65')
+    assert microversions.as_tuple('3.9') < microversions.as_tuple('3.10')
+
+
+class ClientTests(helpers.TestCase):
+    """Clients come from the catalog of Horizon's test user, service types in order."""
+
+    def setUp(self):
+        super().setUp()
+        self.request.user = auth_utils.get_user(self.request)
+
+    def test_cinder_endpoint_from_catalog_and_negotiated_version(self):
+        endpoint = base.endpoint_for(self.request, 'cinder')
+        self.assertIn('8776', endpoint)
+        with requests_mock.Mocker() as http:
+            http.get(base._version_document_url(endpoint), json=VERSION_DOC)
+            client = cinder.cinderclient(self.request)
+        self.assertEqual('3.70', client.api_version.get_string())
+
+    def test_snapshot_list_sends_token_and_microversion(self):
+        endpoint = base.endpoint_for(self.request, 'cinder')
+        with requests_mock.Mocker() as http:
+            http.get(base._version_document_url(endpoint), json=VERSION_DOC)
+            listing = http.get(endpoint + '/snapshots/detail', json={'snapshots': [
+                {'id': 's1', 'name': 'one', 'volume_id': 'v1', 'status': 'available',
+                 'size': 1, 'created_at': '2026-01-01T00:00:00'}]})
+            snapshots, has_more = cinder.volume_snapshot_list_paged(self.request, limit=20)
+        self.assertEqual(['s1'], [s.id for s in snapshots])
+        self.assertFalse(has_more)
+        sent = listing.last_request
+        self.assertEqual(self.request.user.token.id, sent.headers['X-Auth-Token'])
+        self.assertEqual('volume 3.70', sent.headers['OpenStack-API-Version'])
+        self.assertEqual(['21'], sent.qs['limit'])
+
+    def test_missing_service_raises_service_unavailable(self):
+        self.request.user.service_catalog = [
+            s for s in self.request.user.service_catalog if s['type'] != 'sharev2']
+        with self.assertRaises(base.ServiceUnavailable):
+            manila.manilaclient(self.request)
