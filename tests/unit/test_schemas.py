@@ -1,0 +1,296 @@
+"""Every schema in protection_dashboard/schemas/: faithful to its spec, and builds a form."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.test import override_settings
+
+from protection_dashboard import features
+from protection_dashboard.schema_form import (
+    SCHEMA_DIR,
+    SchemaFormMixin,
+    check_all_schemas,
+    check_schema_subset,
+    load_schema,
+)
+
+SCHEMA_NAMES = [
+    "server_backup_options",
+    "server_backup_restore",
+    "share_snapshot_options",
+    "share_snapshot_restore",
+    "snapshot_manage",
+    "volume_backup_options",
+    "volume_backup_restore",
+    "volume_snapshot_options",
+    "volume_snapshot_restore",
+]
+
+# The specs' schemas, as printed in /work/shared/specs (Python None/False -> JSON).
+SPEC_SCHEMAS = {
+    "volume_snapshot_options": {
+        "title": "Volume Snapshot Protection Options",
+        "type": "object",
+        "properties": {
+            "snapshot_name": {
+                "type": "string",
+                "title": "Snapshot Name",
+                "description": "The name of the volume snapshot.",
+            },
+            "description": {
+                "type": "string",
+                "title": "Description",
+                "description": "The description of the volume snapshot.",
+            },
+            "force": {
+                "type": "boolean",
+                "title": "Force",
+                "description": "If force is True, create a snapshot even if the volume is "
+                "attached to an instance.",
+                "default": False,
+            },
+        },
+        "required": ["snapshot_name", "description", "force"],
+    },
+    "volume_snapshot_restore": {
+        "title": "Volume Protection Restore",
+        "type": "object",
+        "properties": {
+            "restore_name": {
+                "type": "string",
+                "title": "Restore Name",
+                "description": "The name of the restored volume.",
+                "default": None,
+            },
+            "restore_description": {
+                "type": "string",
+                "title": "Restore Description",
+                "description": "The description of the restored volume.",
+                "default": None,
+            },
+        },
+    },
+    "share_snapshot_options": {
+        "title": "Share Protection Options",
+        "type": "object",
+        "properties": {
+            "snapshot_name": {
+                "type": "string",
+                "title": "Snapshot Name",
+                "description": "The name of the snapshot.",
+            },
+            "description": {
+                "type": "string",
+                "title": "Description",
+                "description": "The description of the share snapshot.",
+            },
+            "force": {
+                "type": "boolean",
+                "title": "Force",
+                "description": "Optional flag to indicate whether to snapshot a share even if "
+                "it's busy.",
+                "default": False,
+            },
+        },
+        "required": ["snapshot_name", "description", "force"],
+    },
+    "share_snapshot_restore": {
+        "title": "Share Protection Restore",
+        "type": "object",
+        "properties": {
+            "share_id": {
+                "type": "string",
+                "title": "Share ID",
+                "description": "The target share ID to restore to.",
+            },
+            "restore_name": {
+                "type": "string",
+                "title": "Restore Name",
+                "description": "The name of the restored share.",
+                "default": None,
+            },
+            "restore_description": {
+                "type": "string",
+                "title": "Restore Description",
+                "description": "The description of the restored share.",
+                "default": None,
+            },
+        },
+    },
+}
+
+# What we add to the specs' schemas: the draft marker, a provenance comment and the API's
+# length limits. Nothing else may differ.
+ADDED_KEYS = {"$schema", "$comment", "minLength", "maxLength"}
+
+# Minimal valid input per schema and the payload it must produce.
+SAMPLES = {
+    "volume_snapshot_options": (
+        {"snapshot_name": "s1", "description": "nightly"},
+        {"snapshot_name": "s1", "description": "nightly", "force": False},
+    ),
+    "volume_snapshot_restore": ({}, {}),
+    "share_snapshot_options": (
+        {"snapshot_name": "s1", "description": "d", "force": "on"},
+        {"snapshot_name": "s1", "description": "d", "force": True},
+    ),
+    "share_snapshot_restore": (
+        {"share_id": "", "restore_name": "new share"},
+        {"restore_name": "new share"},
+    ),
+    "snapshot_manage": (
+        {"volume_id": "vol-1", "ref_type": "source-id", "ref_value": "abc", "metadata": "a=b"},
+        {"volume_id": "vol-1", "ref_type": "source-id", "ref_value": "abc", "metadata": {"a": "b"}},
+    ),
+    "volume_backup_options": (
+        {"name": "b1", "container": "", "incremental": "on"},
+        {"name": "b1", "incremental": True, "force": False},
+    ),
+    "volume_backup_restore": ({"volume_id": "", "name": ""}, {}),
+    "server_backup_options": (
+        {"name": "b1", "enable_server_snapshot": "on"},
+        {"name": "b1", "enable_server_snapshot": True},
+    ),
+    "server_backup_restore": ({"name": "vm", "flavor": ""}, {"name": "vm"}),
+}
+
+
+def form_class(name: str) -> type[forms.Form]:
+    return type(f"Form_{name}", (SchemaFormMixin, forms.Form), {"schema_name": name})
+
+
+def without_added_keys(schema: dict) -> dict:
+    result = {k: v for k, v in schema.items() if k not in ADDED_KEYS}
+    result["properties"] = {
+        prop: {k: v for k, v in spec.items() if k not in ADDED_KEYS}
+        for prop, spec in schema["properties"].items()
+    }
+    return result
+
+
+def test_the_schema_directory_holds_exactly_our_schemas():
+    assert check_all_schemas() == SCHEMA_NAMES
+    assert sorted(p.stem for p in SCHEMA_DIR.glob("*.json")) == SCHEMA_NAMES
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_schema_style(name):
+    schema = load_schema(name)
+    check_schema_subset(schema, name)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert schema["type"] == "object" and schema["title"]
+    for prop, spec in schema["properties"].items():
+        assert spec.get("title") and spec.get("description"), prop
+        if prop in schema.get("required", []) and spec["type"] == "string":
+            assert spec.get("minLength") == 1 or "enum" in spec, prop
+        if "name" in prop or "description" in prop:
+            assert spec.get("maxLength") == 255, prop
+
+
+@pytest.mark.parametrize("name", sorted(SPEC_SCHEMAS))
+def test_spec_schemas_are_verbatim_in_meaning(name):
+    assert without_added_keys(load_schema(name)) == SPEC_SCHEMAS[name]
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_schema_builds_and_renders_a_form(name):
+    form = form_class(name)()
+    assert list(form.fields) == list(load_schema(name)["properties"])
+    html = form.as_p()
+    for spec in load_schema(name)["properties"].values():
+        assert spec["title"] in html
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_schema_accepts_its_sample(name):
+    data, payload = SAMPLES[name]
+    form = form_class(name)(data=data)
+    assert form.is_valid(), form.errors
+    assert form.schema_data == payload
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_schema_rejects_missing_required_strings(name):
+    schema = load_schema(name)
+    properties = schema["properties"]
+    required = [p for p in schema.get("required", []) if properties[p]["type"] == "string"]
+    form = form_class(name)(data={})
+    if not required:
+        assert form.is_valid(), form.errors
+        return
+    assert not form.is_valid()
+    assert {prop: form.errors[prop] for prop in required} == {
+        prop: ["This field is required."] for prop in required
+    }
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_every_schema_rejects_overlong_names(name):
+    data, _payload = SAMPLES[name]
+    schema = load_schema(name)
+    limited = [p for p, spec in schema["properties"].items() if spec.get("maxLength")]
+    assert limited
+    form = form_class(name)(data={**data, **dict.fromkeys(limited, "x" * 256)})
+    assert not form.is_valid()
+    assert set(form.errors) == set(limited)
+    assert form.schema_data is None
+
+
+def test_volume_snapshot_restore_null_defaults_give_empty_fields():
+    form = form_class("volume_snapshot_restore")()
+    assert form["restore_name"].initial is None
+    assert form["restore_description"].initial is None
+    assert isinstance(form.fields["restore_description"].widget, forms.Textarea)
+
+
+def test_snapshot_manage_fields():
+    schema = load_schema("snapshot_manage")
+    assert schema["required"] == ["volume_id", "ref_type", "ref_value"]
+    form = form_class("snapshot_manage")()
+    assert form.fields["ref_type"].choices == [
+        ("source-name", "source-name"),
+        ("source-id", "source-id"),
+    ]
+    assert form["ref_type"].initial == "source-name"
+    assert "host" not in form.fields
+    bad = form_class("snapshot_manage")(
+        data={"volume_id": "v", "ref_type": "source-uuid", "ref_value": " ", "metadata": "a"}
+    )
+    assert not bad.is_valid()
+    assert set(bad.errors) == {"ref_type", "ref_value", "metadata"}
+
+
+def test_volume_backup_force_is_explained_and_off_by_default():
+    spec = load_schema("volume_backup_options")["properties"]["force"]
+    assert spec["default"] is False
+    assert "in-use" in spec["description"] and "non-disruptive" in spec["description"]
+    form = form_class("volume_backup_options")()
+    assert form["force"].initial is False
+    assert form["incremental"].initial is False
+
+
+class ServerBackupForm(SchemaFormMixin, forms.Form):
+    schema_name = "server_backup_options"
+
+    def schema_initial(self):
+        return {"enable_server_snapshot": features.enable_server_snapshot()}
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(True, True), (False, False)])
+def test_server_backup_user_data_initial_follows_the_setting(setting, expected):
+    with override_settings(PROTECTION_DASHBOARD={"enable_server_snapshot": setting}):
+        form = ServerBackupForm()
+    assert form["enable_server_snapshot"].initial is expected
+    assert str(form.fields["enable_server_snapshot"].label) == (
+        "Include user data (server snapshot)"
+    )
+
+
+def test_server_backup_user_data_defaults_on_without_the_setting():
+    with override_settings():
+        from django.conf import settings
+
+        del settings.PROTECTION_DASHBOARD
+        assert ServerBackupForm()["enable_server_snapshot"].initial is True
+    assert form_class("server_backup_options")()["enable_server_snapshot"].initial is True
