@@ -286,7 +286,7 @@ class SchemaFormMixin:
                     self.add_error(target, message)
                 else:
                     title = self.schema["properties"].get(target, {}).get("title", target)
-                    prefix = f"{title}: " if target else ""
+                    prefix = f"{_(title)}: " if target else ""
                     self.add_error(NON_FIELD_ERRORS, prefix + message)
         if not self.errors:
             self.schema_data = payload
