@@ -2,9 +2,9 @@
 
 Horizon's settings module imports ``local.local_settings``; putting this
 folder first on ``sys.path`` makes our ``local`` package win over the copy
-inside Horizon, so nothing is ever written into site-packages.  Horizon
-re-assigns ``STATICFILES_DIRS`` after the local settings, so the repo's
-``static/`` is added here, after Horizon's settings ran.
+inside Horizon, so nothing is ever written into site-packages.  The plugin's
+templates and static files are found inside the ``protection_dashboard`` app,
+exactly as in an installed copy.
 """
 
 import os
@@ -17,8 +17,6 @@ for path in (REPO_DIR, DEVSITE_DIR):
         sys.path.insert(0, path)
 
 from openstack_dashboard.settings import *  # noqa: E402,F403
-
-STATICFILES_DIRS.append(os.path.join(REPO_DIR, 'static'))  # noqa: F405
 
 # Land on the Protection panel: it works with any subset of services.
 HORIZON_CONFIG['user_home'] = 'protection_dashboard.views.user_home'  # noqa: F405

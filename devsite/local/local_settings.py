@@ -14,8 +14,8 @@ from openstack_dashboard.local import enabled as horizon_local_enabled
 REPO_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # Horizon reads enabled files from openstack_dashboard(.local).enabled only:
-# extend the package's search path with the repo's enabled/ folder.
-_enabled_dir = os.path.join(REPO_DIR, 'enabled')
+# extend the package's search path with the plugin's enabled files.
+_enabled_dir = os.path.join(REPO_DIR, 'protection_dashboard', 'enabled')
 if _enabled_dir not in horizon_local_enabled.__path__:
     horizon_local_enabled.__path__.append(_enabled_dir)
 
@@ -41,8 +41,6 @@ CACHES = {
 }
 DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}
 COMPRESS_OFFLINE = False
-
-ADD_TEMPLATE_DIRS = [os.path.join(REPO_DIR, 'templates')]
 
 OPENSTACK_CINDER_FEATURES = {'enable_backup': True}
 
