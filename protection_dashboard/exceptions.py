@@ -29,3 +29,25 @@ RECOVERABLE = (
     nova_exc.ClientException,
     glance_exc.BaseException,
 )
+
+#: The service answered and refused the request (4xx): its message tells the
+#: user what to change, so forms show it rather than a generic banner.
+REFUSED = (
+    cinder_exc.BadRequest,
+    cinder_exc.OverLimit,
+    cinder_exc.Forbidden,
+    manila_exc.BadRequest,
+    manila_exc.Forbidden,
+    manila_exc.RequestEntityTooLarge,
+    nova_exc.BadRequest,
+    nova_exc.Conflict,
+    nova_exc.Forbidden,
+    glance_exc.HTTPBadRequest,
+    glance_exc.HTTPConflict,
+)
+
+
+def service_message(exc: Exception) -> str:
+    """The human part of a client exception (the service's own explanation)."""
+    message = getattr(exc, 'message', None) or getattr(exc, 'details', None) or str(exc)
+    return str(message).strip()

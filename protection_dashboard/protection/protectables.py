@@ -14,6 +14,8 @@ from protection_dashboard import api
 VOLUME = 'OS::Cinder::Volume'
 SHARE = 'OS::Manila::Share'
 SERVER = 'OS::Nova::Server'
+CINDER_LIMITS = 'cinder_limits'
+RESOURCE_TYPES = (VOLUME, SHARE, SERVER)
 
 
 def newest_by(points: Iterable[Any], key: str) -> dict[str, str]:
@@ -34,6 +36,7 @@ def _calls(request, all_projects: bool) -> dict[str, Any]:
         calls[VOLUME] = lambda: api.cinder.volume_list(request, search_opts=opts)
         calls['volume_snapshots'] = lambda: api.cinder.volume_snapshot_list_paged(
             request, search_opts=opts)[0]
+        calls[CINDER_LIMITS] = lambda: api.cinder.absolute_limits(request)
     if api.base.is_service_enabled(request, 'manila'):
         calls[SHARE] = lambda: api.manila.share_list(request, search_opts=opts)
         calls['share_snapshots'] = lambda: api.manila.share_snapshot_list(
@@ -52,10 +55,12 @@ def _annotate(resources: list[Any], newest: dict[str, str]) -> list[Any]:
     return resources
 
 
-def load(request, all_projects: bool = False) -> dict[str, list[Any] | Exception]:
+def load(request, all_projects: bool = False) -> dict[str, Any]:
     """Resources by type; a failed list call yields its exception instead of a list.
 
     A failed protection-point call only loses the newest-protection column.
+    Also the Cinder limits (``CINDER_LIMITS``), for the quota check of the
+    snapshot action: one call per page, not one per row.
     """
     results = api.base.run_parallel(_calls(request, all_projects))
 
@@ -63,7 +68,7 @@ def load(request, all_projects: bool = False) -> dict[str, list[Any] | Exception
         value = results.get(key, [])
         return [] if isinstance(value, Exception) else value
 
-    joined: dict[str, list[Any] | Exception] = {}
+    joined: dict[str, Any] = {CINDER_LIMITS: results.get(CINDER_LIMITS)}
     if VOLUME in results:
         joined[VOLUME] = results[VOLUME]
         if not isinstance(results[VOLUME], Exception):
@@ -80,3 +85,11 @@ def load(request, all_projects: bool = False) -> dict[str, list[Any] | Exception
                 image.server_id = getattr(image._apiresource, 'instance_uuid', None)
             _annotate(results[SERVER], newest_by(images, 'server_id'))
     return joined
+
+
+def quota_exhausted(limits: dict[str, int] | None, count_key: str, used_key: str) -> bool:
+    """True when a Cinder absolute limit is used up (a negative maximum is unlimited)."""
+    if not isinstance(limits, dict) or count_key not in limits:
+        return False
+    maximum = limits[count_key]
+    return 0 <= maximum <= limits.get(used_key, 0)

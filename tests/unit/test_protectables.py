@@ -33,14 +33,15 @@ def snapshot(index, volume_id, created_at):
 class PageMixin:
 
     @helpers.create_mocks({
-        api.cinder: ['volume_list', 'volume_snapshot_list_paged'],
+        api.cinder: ['volume_list', 'volume_snapshot_list_paged', 'absolute_limits'],
         api.manila: ['share_list', 'share_snapshot_list'],
         api.nova: ['server_list'],
         api.glance: ['image_list'],
     })
-    def _get(self, url, volumes=(), snapshots=()):
+    def _get(self, url, volumes=(), snapshots=(), limits=None):
         self.mock_volume_list.return_value = list(volumes)
         self.mock_volume_snapshot_list_paged.return_value = (list(snapshots), False)
+        self.mock_absolute_limits.return_value = limits or {}
         self.mock_share_list.return_value = []
         self.mock_share_snapshot_list.return_value = []
         self.mock_server_list.return_value = []
@@ -63,19 +64,31 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
         self.assertEqual('2026-03-01T00:00:00', newest['vol-3'])
         self.assertIsNone(newest['vol-4'])
         for mocked in (self.mock_volume_list, self.mock_volume_snapshot_list_paged,
+                       self.mock_absolute_limits,
                        self.mock_share_list, self.mock_share_snapshot_list,
                        self.mock_server_list, self.mock_image_list):
             self.assertEqual(1, mocked.call_count)
         self.assertContains(response, 'volume-19')
 
+    def test_snapshot_action_is_offered_per_volume_and_disabled_without_quota(self):
+        with mock.patch.object(api.base, 'is_service_enabled', return_value=True):
+            response = self._get(INDEX_URL, [volume(1)])
+            self.assertContains(response, 'Create Snapshot')
+            self.assertNotContains(response, 'Quota exceeded')
+            response = self._get(INDEX_URL, [volume(1)], limits={
+                'maxTotalSnapshots': 10, 'totalSnapshotsUsed': 10})
+        self.assertContains(response, 'Create Snapshot (Quota exceeded)')
+
     def test_members_cannot_open_the_admin_page(self):
         response = self.client.get(ADMIN_URL)
         self.assertNotEqual(200, response.status_code)
 
-    @helpers.create_mocks({api.cinder: ['volume_list', 'volume_snapshot_list_paged']})
+    @helpers.create_mocks({api.cinder: ['volume_list', 'volume_snapshot_list_paged',
+                                        'absolute_limits']})
     def test_backend_error_is_a_banner_not_a_500(self):
         self.mock_volume_list.side_effect = self.exceptions.cinder
         self.mock_volume_snapshot_list_paged.return_value = ([], False)
+        self.mock_absolute_limits.return_value = {}
         with mock.patch.object(api.base, 'is_service_enabled',
                                side_effect=lambda request, service: service == 'cinder'):
             response = self.client.get(INDEX_URL)

@@ -5,12 +5,25 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 from horizon.utils import filters
 
+from protection_dashboard import api
+from protection_dashboard.protection import protectables
+
+#: Steady states; anything else (creating, attaching, ...) keeps the row polling.
+STATUS_CHOICES = (
+    ('available', True), ('in-use', True), ('active', True), ('shutoff', True),
+    ('paused', True), ('suspended', True), ('shelved_offloaded', True), ('stopped', True),
+    ('error', False), ('error_restoring', False), ('error_extending', False),
+    ('error_deleting', False), ('error_managing', False), ('manage_error', False),
+    ('unmanage_error', False),
+)
+
 
 class ProtectableTable(tables.DataTable):
     """Common columns: what a resource is and when it was last protected."""
 
     name = tables.WrappingColumn('name', verbose_name=_("Name"))
-    status = tables.Column('status', verbose_name=_("Status"),
+    status = tables.Column('status', verbose_name=_("Status"), status=True,
+                           status_choices=STATUS_CHOICES,
                            filters=(filters.replace_underscores, defaultfilters.capfirst))
     last_protected = tables.Column(
         'last_protected', verbose_name=_("Newest Protection Point"),
@@ -26,6 +39,37 @@ class ProtectableTable(tables.DataTable):
         return datum.name or datum.id
 
 
+class CreateVolumeSnapshot(tables.LinkAction):
+    """Protect a volume: the snapshot form, disabled when the quota is used up."""
+
+    name = 'protect_snapshot'
+    verbose_name = _("Create Snapshot")
+    url = 'horizon:project:volume_snapshots:create'
+    classes = ('ajax-modal',)
+    icon = 'camera'
+    policy_rules = (('volume', 'volume:create_snapshot'),)
+
+    def allowed(self, request, volume=None):
+        limits = getattr(self.table, 'cinder_limits', None)
+        exhausted = (
+            protectables.quota_exhausted(limits, 'maxTotalSnapshots', 'totalSnapshotsUsed')
+            or protectables.quota_exhausted(limits, 'maxTotalVolumeGigabytes',
+                                            'totalGigabytesUsed'))
+        if exhausted:
+            self.verbose_name = _("Create Snapshot (Quota exceeded)")
+            self.classes = tuple(c for c in self.classes if c != 'disabled') + ('disabled',)
+        return volume is None or volume.status in ('available', 'in-use')
+
+
+class UpdateVolumeRow(tables.Row):
+    ajax = True
+
+    def get_data(self, request, volume_id):
+        volume = api.cinder.volume_get(request, volume_id)
+        volume.last_protected = None
+        return volume
+
+
 class VolumesTable(ProtectableTable):
     size = tables.Column('size', verbose_name=_("Size"),
                          filters=(lambda size: _("%s GiB") % size,))
@@ -36,6 +80,9 @@ class VolumesTable(ProtectableTable):
         name = 'volumes'
         verbose_name = _("Volumes (OS::Cinder::Volume)")
         columns = ('name', 'project', 'size', 'status', 'attached', 'last_protected')
+        status_columns = ('status',)
+        row_class = UpdateVolumeRow
+        row_actions = (CreateVolumeSnapshot,)
 
 
 class SharesTable(ProtectableTable):

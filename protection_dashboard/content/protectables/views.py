@@ -26,6 +26,7 @@ class IndexView(tables.MultiTableView):
             for table_class in self.table_classes:
                 table = table_class(self.request, all_projects=self.all_projects,
                                     **self.kwargs)
+                table.cinder_limits = self._resources.get(protectables.CINDER_LIMITS)
                 self._tables[table._meta.name] = table
         return self._tables
 
@@ -45,5 +46,6 @@ class IndexView(tables.MultiTableView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['available_types'] = set(self._resources)
+        context['available_types'] = {resource_type for resource_type in self._resources
+                                      if resource_type in protectables.RESOURCE_TYPES}
         return context

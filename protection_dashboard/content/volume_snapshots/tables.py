@@ -1,0 +1,85 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from horizon import tables
+
+from protection_dashboard import api
+from protection_dashboard.content import tables as common
+from protection_dashboard.protection import base as protection_base
+
+PLUGIN = protection_base.get('volume_snapshot')
+
+
+class RestoreSnapshot(tables.LinkAction):
+    name = 'restore'
+    verbose_name = _("Restore to New Volume")
+    url = 'horizon:project:volume_snapshots:restore'
+    classes = ('ajax-modal',)
+    icon = 'refresh'
+    policy_rules = (('volume', 'volume:create'),)
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or snapshot.status in PLUGIN.success_statuses
+
+
+class DeleteSnapshot(common.PluginDeleteAction):
+    plugin_name = PLUGIN.name
+    help_text = _("Deleted volume snapshots are not recoverable.")
+    policy_rules = (('volume', 'volume:delete_snapshot'),)
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Delete Volume Snapshot", "Delete Volume Snapshots", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Scheduled deletion of Volume Snapshot",
+                             "Scheduled deletion of Volume Snapshots", count)
+
+
+class SnapshotFilter(tables.FilterAction):
+    filter_type = 'server'
+    filter_choices = (('name', _("Name ="), True),
+                      ('status', _("Status ="), True))
+
+
+class UpdateRow(tables.Row):
+    ajax = True
+
+    def get_data(self, request, snapshot_id):
+        snapshot = api.cinder.volume_snapshot_get(request, snapshot_id)
+        snapshot.volume = api.cinder.volume_get(request, snapshot.volume_id)
+        return snapshot
+
+
+def volume_name(snapshot):
+    volume = getattr(snapshot, 'volume', None)
+    return (volume.name or volume.id) if volume else snapshot.volume_id
+
+
+def volume_link(snapshot):
+    return reverse('horizon:project:volumes:detail', args=(snapshot.volume_id,))
+
+
+class VolumeSnapshotsTable(tables.DataTable):
+    name = tables.WrappingColumn('name', verbose_name=_("Name"),
+                                 link='horizon:project:volume_snapshots:detail')
+    description = tables.Column('description', verbose_name=_("Description"),
+                                truncate=40)
+    volume = tables.WrappingColumn(volume_name, verbose_name=_("Volume"), link=volume_link)
+    size = common.size_column()
+    status = common.status_column(PLUGIN)
+    created = common.created_column()
+
+    class Meta:
+        name = 'volume_snapshots'
+        verbose_name = _("Volume Snapshots")
+        pagination_param = 'snapshot_marker'
+        prev_pagination_param = 'prev_snapshot_marker'
+        status_columns = ('status',)
+        row_class = UpdateRow
+        table_actions = (SnapshotFilter, DeleteSnapshot)
+        row_actions = (RestoreSnapshot, DeleteSnapshot)
+
+    def get_object_display(self, datum):
+        return datum.name or datum.id
