@@ -8,13 +8,10 @@ from openstack_dashboard.test import helpers
 from protection_dashboard import api
 from protection_dashboard.api import cinder, glance, manila, nova
 from protection_dashboard.protection import protectables
+from tests.unit.fakes import fake
 
 INDEX_URL = reverse('horizon:project:protectables:index')
 ADMIN_URL = reverse('horizon:admin:protection_protectables:index')
-
-
-def _resource(wrapper, **attrs):
-    return wrapper(mock.Mock(**attrs))
 
 
 def volume(index, **attrs):
@@ -22,11 +19,11 @@ def volume(index, **attrs):
                 'status': 'available', 'attachments': [], 'description': '',
                 'created_at': '2026-01-01T00:00:00'}
     defaults.update(attrs)
-    return _resource(cinder.Volume, **defaults)
+    return fake(cinder.Volume, **defaults)
 
 
 def snapshot(index, volume_id, created_at):
-    return _resource(cinder.VolumeSnapshot, id='snap-%d' % index, name='s%d' % index,
+    return fake(cinder.VolumeSnapshot, id='snap-%d' % index, name='s%d' % index,
                      volume_id=volume_id, created_at=created_at, status='available', size=1)
 
 
