@@ -20,7 +20,8 @@ if _enabled_dir not in horizon_local_enabled.__path__:
     horizon_local_enabled.__path__.append(_enabled_dir)
 
 DEBUG = os.environ.get('PD_DEBUG') == '1'
-ALLOWED_HOSTS = ['127.0.0.1', 'localhost']
+# testserver: Django's test client, used by the benchmarks.
+ALLOWED_HOSTS = ['127.0.0.1', 'localhost', 'testserver']
 
 _state_dir = os.environ.get('PD_STATE_DIR', os.path.join(REPO_DIR, '.localcloud', 'devsite'))
 os.makedirs(_state_dir, exist_ok=True)

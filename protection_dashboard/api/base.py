@@ -79,24 +79,38 @@ _version_cache: dict[str, tuple[float, tuple[str, str] | None]] = {}
 _version_lock = threading.Lock()
 
 
-def _version_document_url(endpoint: str) -> str:
-    """The versioned root of an endpoint: ``http://h:8776/v3/<project>`` -> ``.../v3/``."""
+def _split_endpoint(endpoint: str) -> tuple[str, str | None]:
+    """The unversioned root of an endpoint and its version segment.
+
+    ``http://h:8776/v3/<project>`` -> (``http://h:8776/``, ``v3``).  The root's
+    version list answers without a token, unlike some versioned roots.
+    """
     parts = parse.urlsplit(endpoint)
     segments = [s for s in parts.path.split('/') if s]
+    version_id = None
     for index, segment in enumerate(segments):
         if segment[:1] == 'v' and segment[1:2].isdigit():
-            segments = segments[:index + 1]
+            version_id = segment
+            segments = segments[:index]
             break
     path = '/' + '/'.join(segments) + '/' if segments else '/'
-    return parse.urlunsplit((parts.scheme, parts.netloc, path, '', ''))
+    return parse.urlunsplit((parts.scheme, parts.netloc, path, '', '')), version_id
 
 
-def _parse_version_document(body: dict[str, Any]) -> tuple[str, str] | None:
-    """(min, max) microversion from a version document, None without microversions."""
+def _parse_version_document(body: dict[str, Any],
+                            version_id: str | None) -> tuple[str, str] | None:
+    """(min, max) microversion of API ``version_id`` (``v3`` is listed as ``v3.0``).
+
+    None when the API has no microversions.
+    """
+    if version_id and '.' not in version_id:
+        version_id += '.0'
     entries = body.get('versions') or [body.get('version') or {}]
     if isinstance(entries, dict):
         entries = entries.get('values', [])
     for entry in entries:
+        if version_id and entry.get('id') != version_id:
+            continue
         max_version = entry.get('version') or entry.get('max_version')
         if max_version:
             return entry.get('min_version') or max_version, max_version
@@ -105,18 +119,19 @@ def _parse_version_document(body: dict[str, Any]) -> tuple[str, str] | None:
 
 def server_version_range(request, endpoint: str) -> tuple[str, str] | None:
     """The (min, max) microversions the server at ``endpoint`` supports (cached)."""
-    url = _version_document_url(endpoint)
+    url, version_id = _split_endpoint(endpoint)
+    key = '%s %s' % (url, version_id)
     now = time.monotonic()
     with _version_lock:
-        cached = _version_cache.get(url)
+        cached = _version_cache.get(key)
     if cached and now - cached[0] < VERSION_CACHE_TTL:
         return cached[1]
     response = keystone_session(request).get(
         url, authenticated=False, raise_exc=True,
         headers={'Accept': 'application/json'})
-    found = _parse_version_document(response.json())
+    found = _parse_version_document(response.json(), version_id)
     with _version_lock:
-        _version_cache[url] = (now, found)
+        _version_cache[key] = (now, found)
     return found
 
 

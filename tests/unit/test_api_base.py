@@ -21,29 +21,41 @@ def _fresh_version_cache():
 
 
 @pytest.mark.parametrize(('endpoint', 'expected'), [
-    ('http://h:8776/v3/abc', 'http://h:8776/v3/'),
-    ('http://h/volume/v3/abc/', 'http://h/volume/v3/'),
-    ('http://h:8786/v2', 'http://h:8786/v2/'),
-    ('http://h:8774/v2.1', 'http://h:8774/v2.1/'),
-    ('http://h:9292', 'http://h:9292/'),
+    ('http://h:8776/v3/abc', ('http://h:8776/', 'v3')),
+    ('http://h/volume/v3/abc/', ('http://h/volume/', 'v3')),
+    ('http://h:8786/v2', ('http://h:8786/', 'v2')),
+    ('http://h:8774/v2.1', ('http://h:8774/', 'v2.1')),
+    ('http://h:9292', ('http://h:9292/', None)),
 ])
-def test_version_document_url(endpoint, expected):
-    assert base._version_document_url(endpoint) == expected
+def test_split_endpoint(endpoint, expected):
+    assert base._split_endpoint(endpoint) == expected
 
 
-@pytest.mark.parametrize(('body', 'expected'), [
-    (VERSION_DOC, ('3.0', '3.70')),
-    ({'version': {'id': 'v2.1', 'version': '2.96', 'min_version': '2.1'}}, ('2.1', '2.96')),
-    ({'versions': [{'id': 'v2.0', 'version': '', 'min_version': ''}]}, None),
+NOVA_DOC = {'versions': [
+    {'id': 'v2.0', 'version': '', 'min_version': ''},
+    {'id': 'v2.1', 'version': '2.96', 'min_version': '2.1'}]}
+MANILA_DOC = {'versions': [
+    {'id': 'v1.0', 'version': '', 'min_version': ''},
+    {'id': 'v2.0', 'version': '2.91', 'min_version': '2.0'}]}
+
+
+@pytest.mark.parametrize(('body', 'version_id', 'expected'), [
+    (VERSION_DOC, 'v3', ('3.0', '3.70')),
+    (NOVA_DOC, 'v2.1', ('2.1', '2.96')),
+    (NOVA_DOC, 'v2', None),
+    (MANILA_DOC, 'v2', ('2.0', '2.91')),
+    ({'version': {'id': 'v2.1', 'version': '2.96', 'min_version': '2.1'}}, 'v2.1',
+     ('2.1', '2.96')),
+    ({'versions': [{'id': 'v2.0', 'version': '', 'min_version': ''}]}, None, None),
 ])
-def test_parse_version_document(body, expected):
-    assert base._parse_version_document(body) == expected
+def test_parse_version_document(body, version_id, expected):
+    assert base._parse_version_document(body, version_id) == expected
 
 
 def test_version_range_is_cached_per_endpoint(rf):
     request = rf.get('/')
     with requests_mock.Mocker() as http:
-        http.get('http://cinder.example:8776/v3/', json=VERSION_DOC)
+        http.get('http://cinder.example:8776/', json=VERSION_DOC)
         assert base.server_version_range(request, CINDER_URL) == ('3.0', '3.70')
         assert base.server_version_range(request, CINDER_URL) == ('3.0', '3.70')
         assert http.call_count == 1
@@ -57,7 +69,7 @@ def test_version_range_is_cached_per_endpoint(rf):
 def test_negotiate_version(rf, client_max, cap, expected):
     options = {'max_microversions': {'cinder': cap}} if cap else {}
     with requests_mock.Mocker() as http, override_settings(PROTECTION_DASHBOARD=options):
-        http.get('http://cinder.example:8776/v3/', json=VERSION_DOC)
+        http.get('http://cinder.example:8776/', json=VERSION_DOC)
         assert base.negotiate_version(rf.get('/'), 'cinder', CINDER_URL, client_max) == expected
 
 
@@ -78,14 +90,14 @@ class ClientTests(helpers.TestCase):
         endpoint = base.endpoint_for(self.request, 'cinder')
         self.assertIn('8776', endpoint)
         with requests_mock.Mocker() as http:
-            http.get(base._version_document_url(endpoint), json=VERSION_DOC)
+            http.get(base._split_endpoint(endpoint)[0], json=VERSION_DOC)
             client = cinder.cinderclient(self.request)
         self.assertEqual('3.70', client.api_version.get_string())
 
     def test_snapshot_list_sends_token_and_microversion(self):
         endpoint = base.endpoint_for(self.request, 'cinder')
         with requests_mock.Mocker() as http:
-            http.get(base._version_document_url(endpoint), json=VERSION_DOC)
+            http.get(base._split_endpoint(endpoint)[0], json=VERSION_DOC)
             listing = http.get(endpoint + '/snapshots/detail', json={'snapshots': [
                 {'id': 's1', 'name': 'one', 'volume_id': 'v1', 'status': 'available',
                  'size': 1, 'created_at': '2026-01-01T00:00:00'}]})
