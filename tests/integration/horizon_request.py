@@ -12,7 +12,16 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 
-def login(cloud_info: dict, user: str) -> types.SimpleNamespace:
+class Request:
+    """Hashable like Django's request, so the service layer's memoization works."""
+
+    def __init__(self, user: types.SimpleNamespace, keystone_session: ks_session.Session):
+        self.user = user
+        self.session: dict = {}
+        self.keystone_session = keystone_session
+
+
+def login(cloud_info: dict, user: str) -> Request:
     """Authenticate ``user`` of cloud.json and return a request carrying its token."""
     creds = cloud_info['users'][user]
     auth = v3.Password(auth_url=cloud_info['auth_url'], username=creds['username'],
@@ -26,10 +35,9 @@ def login(cloud_info: dict, user: str) -> types.SimpleNamespace:
         token=token, username=creds['username'], tenant_id=access.project_id,
         project_id=access.project_id, services_region=cloud_info.get('region', 'RegionOne'),
         service_catalog=access.service_catalog.catalog, is_authenticated=True)
-    return types.SimpleNamespace(user=user_obj, session={}, keystone_session=session)
+    return Request(user_obj, session)
 
 
-def fresh(request: types.SimpleNamespace) -> types.SimpleNamespace:
+def fresh(request: Request) -> Request:
     """A new request for the same user: memoized clients are per request."""
-    return types.SimpleNamespace(user=request.user, session={},
-                                 keystone_session=request.keystone_session)
+    return Request(request.user, request.keystone_session)
