@@ -951,6 +951,7 @@ def write_cloud_json(p):
     except (OSError, ValueError):
         pass
     data["state_dir"] = p.state
+    data["cinder_volumes_dir"] = os.path.join(p.data, "cinder", "volumes")
     data["endpoints"] = {
         "identity": "http://127.0.0.1:5000/v3",
         "image": "http://127.0.0.1:9292",

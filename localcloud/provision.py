@@ -124,7 +124,8 @@ def resources():
     if vt is None:
         vt = cinder.volume_types.create(CFG["volume_type"], is_public=True,
                                         description="localcloud file backend")  # fmt: skip
-    vt.set_keys({"volume_backend_name": "localfile"})
+    if vt.get_keys().get("volume_backend_name") != "localfile":
+        vt.set_keys({"volume_backend_name": "localfile"})
     for pname in ("demo", "alt_demo", "admin"):
         cinder.quotas.update(project_ids[pname], volumes=QUOTA, snapshots=QUOTA,
                              gigabytes=QUOTA * 10, backups=QUOTA,
@@ -142,7 +143,10 @@ def resources():
         st = manila.share_types.create(CFG["share_type"], spec_driver_handles_share_servers=False,
                                        extra_specs=specs, is_public=True)  # fmt: skip
     else:
-        st.set_keys(specs)
+        have = st.get_keys()
+        missing = {k: v for k, v in specs.items() if have.get(k) != v}
+        if missing:
+            st.set_keys(missing)
     for pname in ("demo", "alt_demo", "admin"):
         manila.quotas.update(project_ids[pname], shares=QUOTA, snapshots=QUOTA,
                              gigabytes=QUOTA * 10, snapshot_gigabytes=QUOTA * 10)  # fmt: skip
