@@ -24,7 +24,8 @@ class ProtectableTable(tables.DataTable):
     name = tables.WrappingColumn('name', verbose_name=_("Name"))
     status = tables.Column('status', verbose_name=_("Status"), status=True,
                            status_choices=STATUS_CHOICES,
-                           filters=(filters.replace_underscores, defaultfilters.capfirst))
+                           filters=(str.lower, filters.replace_underscores,
+                                    defaultfilters.capfirst))
     last_protected = tables.Column(
         'last_protected', verbose_name=_("Newest Protection Point"),
         empty_value=_("Not protected"), filters=(filters.parse_isotime,))
