@@ -79,6 +79,7 @@ class VolumesTable(ProtectableTable):
 
     class Meta:
         name = 'volumes'
+        hidden_title = False
         verbose_name = _("Volumes (OS::Cinder::Volume)")
         columns = ('name', 'project', 'size', 'status', 'attached', 'last_protected')
         status_columns = ('status',)
@@ -93,6 +94,7 @@ class SharesTable(ProtectableTable):
 
     class Meta:
         name = 'shares'
+        hidden_title = False
         verbose_name = _("Shares (OS::Manila::Share)")
         columns = ('name', 'project', 'size', 'proto', 'status', 'last_protected')
 
@@ -108,5 +110,6 @@ class ServersTable(ProtectableTable):
 
     class Meta:
         name = 'servers'
+        hidden_title = False
         verbose_name = _("Servers (OS::Nova::Server)")
         columns = ('name', 'project', 'status', 'boot', 'volumes', 'last_protected')
