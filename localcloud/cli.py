@@ -114,6 +114,7 @@ class Paths:
         self.bin = os.path.join(self.state, "bin")
         self.mysql_sock = os.path.join(self.run, "mysqld.sock")
         self.cloud_json = os.path.join(self.state, "cloud.json")
+        self.cloud_json_down = os.path.join(self.run, "cloud.json.down")
 
     def vbin(self, name):
         return os.path.join(self.venv, "bin", name)
@@ -130,6 +131,13 @@ class Paths:
 
 def say(msg):
     print(msg, flush=True)
+
+
+_T0 = [time.time()]
+
+
+def step(msg):
+    say("  [%5.1f s] %s" % (time.time() - _T0[0], msg))
 
 
 def db_url(p, db):
@@ -889,6 +897,7 @@ def wait_ready(p, svcs, timeout):
                 return api_answers(svc.health)
 
             wait_for("%s on %s" % (svc.name, svc.health), check, timeout, p.logfile(svc.name))
+    step("every API answers")
     token, project_id = admin_token()
 
     def cinder_up():
@@ -901,6 +910,7 @@ def wait_ready(p, svcs, timeout):
 
     wait_for("the Cinder volume, backup and scheduler services to report up", cinder_up,
              timeout, p.logfile("cinder-volume"))  # fmt: skip
+    step("cinder volume/backup/scheduler up")
 
     def manila_pool():
         alive_check(["manila-share", "manila-scheduler"])
@@ -914,6 +924,7 @@ def wait_ready(p, svcs, timeout):
 
     wait_for("the Manila share pool to be listed", manila_pool, timeout,
              p.logfile("manila-share"))  # fmt: skip
+    step("manila pool listed")
 
     def compute_up():
         alive_check(["nova-compute", "nova-conductor", "nova-scheduler"])
@@ -932,6 +943,7 @@ def wait_ready(p, svcs, timeout):
         return code == 200 and bool(data.get("hypervisors"))
 
     wait_for("the Nova hypervisor to appear", hypervisor, timeout, p.logfile("nova-compute"))
+    step("nova compute host registered")
     mapped = mysql(p, "SELECT COUNT(*) FROM nova_api.host_mappings WHERE host='localcloud'")
     if mapped.strip() == "0":
         say("  discovering the compute host")
@@ -943,13 +955,15 @@ def wait_ready(p, svcs, timeout):
 def write_cloud_json(p):
     data = cloud_static_info()
     data.pop("service_password", None)
-    try:
-        with open(p.cloud_json) as f:
-            old = json.load(f)
+    for previous in (p.cloud_json, p.cloud_json_down):
+        try:
+            with open(previous) as f:
+                old = json.load(f)
+        except (OSError, ValueError):
+            continue
         if "seed" in old:
             data["seed"] = old["seed"]
-    except (OSError, ValueError):
-        pass
+            break
     data["state_dir"] = p.state
     data["cinder_volumes_dir"] = os.path.join(p.data, "cinder", "volumes")
     data["endpoints"] = {
@@ -966,6 +980,8 @@ def write_cloud_json(p):
         json.dump(data, f, indent=2, sort_keys=True)
         f.write("\n")
     os.replace(tmp, p.cloud_json)
+    if os.path.exists(p.cloud_json_down):
+        os.unlink(p.cloud_json_down)
 
 
 def print_summary(p):
@@ -982,7 +998,7 @@ def print_summary(p):
 
 def cmd_up(args):
     p = Paths()
-    t0 = time.time()
+    t0 = _T0[0] = time.time()
     os.makedirs(p.state, exist_ok=True)
     for d in (p.log, p.run, p.stamps):
         os.makedirs(d, exist_ok=True)
@@ -1007,17 +1023,34 @@ def cmd_up(args):
     run_db_syncs(p, only={"keystone", "glance", "placement"})
     ensure_started(p, svcs, ["keystone", "glance-api", "placement-api", "neutron-stub"])
     run_db_syncs(p)
+    step("databases ready")
     wait_for("keystone on http://127.0.0.1:5000/v3",
              lambda: (wait_process_alive(p, by["keystone"]),
                       api_answers("http://127.0.0.1:5000/v3"))[1],
              120, p.logfile("keystone"))  # fmt: skip
-    provision(p, "identity")
-    wait_for("RabbitMQ on 127.0.0.1:%d" % RABBIT_PORT,
-             lambda: (wait_process_alive(p, by["rabbitmq"]), port_open(RABBIT_PORT))[1],
-             120, p.logfile("rabbitmq"))  # fmt: skip
-    ensure_started(p, svcs, [s.name for s in svcs if s.group == "app"])
+    step("keystone answers")
+
+    def wait_rabbit():
+        wait_for("RabbitMQ on 127.0.0.1:%d" % RABBIT_PORT,
+                 lambda: (wait_process_alive(p, by["rabbitmq"]), port_open(RABBIT_PORT))[1],
+                 120, p.logfile("rabbitmq"))  # fmt: skip
+        step("RabbitMQ answers")
+
+    apps = [s.name for s in svcs if s.group == "app"]
+    if os.path.exists(p.stamp("identity")):
+        # identity exists from an earlier run: start everything, re-check it meanwhile
+        wait_rabbit()
+        ensure_started(p, svcs, apps)
+        provision(p, "identity")
+    else:
+        provision(p, "identity")
+        open(p.stamp("identity"), "w").close()
+        wait_rabbit()
+        ensure_started(p, svcs, apps)
+    step("identity provisioned")
     wait_ready(p, svcs, timeout=args.timeout)
     provision(p, "resources")
+    step("volume type, share type, flavor, image and quotas in place")
     write_cloud_json(p)
     print_summary(p)
     say("Ready in %.1f s" % (time.time() - t0))
@@ -1049,6 +1082,9 @@ def cmd_down(args):
             os.unlink(p.pidfile(svc.name))
         except FileNotFoundError:
             pass
+    if os.path.exists(p.cloud_json):
+        # load_cloud_info() must fail while the cloud is down; up restores the seed record
+        os.replace(p.cloud_json, p.cloud_json_down)
     say("Stopped: %s" % ", ".join(stopped) if stopped else "Nothing was running")
     return 0
 
@@ -1150,3 +1186,5 @@ def main(argv=None):
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return 0
