@@ -906,11 +906,17 @@ def wait_ready(p, svcs, timeout):
             "GET", "http://127.0.0.1:8776/v3/%s/os-services" % project_id, token
         )
         up = {(s["binary"]) for s in (data or {}).get("services", []) if s["state"] == "up"}
-        return {"cinder-volume", "cinder-backup", "cinder-scheduler"} <= up
+        if not {"cinder-volume", "cinder-backup", "cinder-scheduler"} <= up:
+            return False
+        # the scheduler must also know the pool, or the first create is "No valid backend"
+        code, data, _ = http(
+            "GET", "http://127.0.0.1:8776/v3/%s/scheduler-stats/get_pools" % project_id, token
+        )
+        return code == 200 and VOLUME_BACKEND_HOST in [x["name"] for x in data.get("pools", [])]
 
     wait_for("the Cinder volume, backup and scheduler services to report up", cinder_up,
              timeout, p.logfile("cinder-volume"))  # fmt: skip
-    step("cinder volume/backup/scheduler up")
+    step("cinder volume/backup/scheduler up, pool known to the scheduler")
 
     def manila_pool():
         alive_check(["manila-share", "manila-scheduler"])

@@ -16,7 +16,7 @@ from novaclient import exceptions as nova_exc
 
 pytestmark = pytest.mark.integration
 
-TIMEOUT = 90
+TIMEOUT = 120
 MiB = 1024 * 1024
 
 
