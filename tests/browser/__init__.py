@@ -1,0 +1,1 @@
+"""Browser tests: headless Chromium clicks through the dev site on the local cloud."""
