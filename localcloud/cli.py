@@ -462,11 +462,24 @@ def ensure_apt():
     say("Installing Debian packages: %s" % " ".join(missing))
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     cmd = ["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "--no-install-recommends"]
-    if subprocess.run(cmd + missing, env=env).returncode != 0:
-        say("apt-get install failed; running apt-get update and retrying")
-        subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "update"], env=env)
-        if subprocess.run(cmd + missing, env=env).returncode != 0:
-            raise CloudError("apt-get install %s failed" % " ".join(missing))
+    # Keep the packages' own system services (mariadb, rabbitmq on 0.0.0.0:5672) from
+    # starting: we run our own instances.  Only while we install, only if absent.
+    policy = "/usr/sbin/policy-rc.d"
+    own_policy = not os.path.exists(policy)
+    if own_policy:
+        with open(policy, "w") as f:
+            f.write("#!/bin/sh\n# temporary, written by python3 -m localcloud up\nexit 101\n")
+        os.chmod(policy, 0o755)
+    try:
+        if subprocess.run(cmd + missing, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+            say("apt-get install failed; running apt-get update and retrying")
+            subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=900", "update"], env=env,
+                           stdin=subprocess.DEVNULL)  # fmt: skip
+            if subprocess.run(cmd + missing, env=env, stdin=subprocess.DEVNULL).returncode:
+                raise CloudError("apt-get install %s failed" % " ".join(missing))
+    finally:
+        if own_policy:
+            os.unlink(policy)
 
 
 def venv_hash():
@@ -731,13 +744,59 @@ def check_ports(p, svcs):
             )
 
 
+def watched_files(p, svc):
+    """Files whose change means the running service must be restarted."""
+    project = svc.name.split("-")[0]
+    files = []
+    conf_dir = os.path.join(p.etc, project)
+    if os.path.isdir(conf_dir):
+        files += [os.path.join(conf_dir, f) for f in sorted(os.listdir(conf_dir))]
+    code = {
+        "cinder-volume": ["cinder_driver.py"],
+        "cinder-backup": ["cinder_driver.py"],
+        "nova-compute": [os.path.join("nova_virt", "localfake.py")],
+        "neutron-stub": ["neutron_stub.py"],
+    }.get(svc.name, [])
+    files += [os.path.join(PKG_DIR, f) for f in code]
+    if svc.name == "nova-compute":
+        files.append(os.path.join(p.bin, "nova-compute"))
+    if svc.argv[0].endswith("gunicorn"):
+        files.append(os.path.join(PKG_DIR, "wsgi.py"))
+    return files
+
+
+def config_hash(p, svc):
+    h = hashlib.sha256(json.dumps([svc.argv, sorted(svc.env.items())]).encode())
+    for path in watched_files(p, svc):
+        if os.path.isfile(path):
+            h.update(path.encode())
+            with open(path, "rb") as f:
+                h.update(f.read())
+    return h.hexdigest()
+
+
 def start(p, svc):
+    want = config_hash(p, svc)
+    hashfile = os.path.join(p.run, svc.name + ".confighash")
     pid = running_pid(p, svc.name)
     if pid:
-        return pid, False
+        try:
+            with open(hashfile) as f:
+                have = f.read().strip()
+        except OSError:
+            have = want  # started before hashes existed: adopt it as it is
+            with open(hashfile, "w") as f:
+                f.write(want + "\n")
+        if have == want:
+            return pid, False
+        say("  restarting %s: its configuration or code changed" % svc.name)
+        stop_pids([pid], 20)
     if svc.name == "epmd" and not port_free(EPMD_PORT):
         return None, False  # reuse the running epmd
-    return spawn(p, svc), True
+    pid = spawn(p, svc)
+    with open(hashfile, "w") as f:
+        f.write(want + "\n")
+    return pid, True
 
 
 def ensure_started(p, svcs, names):
