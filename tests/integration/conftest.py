@@ -29,18 +29,21 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def cloud_info():
     """The dict of ``.localcloud/cloud.json``; fails with a clear message if not up."""
+    problem = None
     try:
         info = load_cloud_info()
     except CloudNotUpError as e:
-        pytest.fail(str(e), pytrace=False)
-    try:
-        urllib.request.urlopen(info["auth_url"], timeout=5).close()
-    except OSError as e:
-        pytest.fail(
-            "The local cloud is not answering at %s (%s). Start it from the repository "
-            "root with: python3 -m localcloud up" % (info["auth_url"], e),
-            pytrace=False,
-        )
+        problem = str(e)
+    if problem is None:
+        try:
+            urllib.request.urlopen(info["auth_url"], timeout=5).close()
+        except OSError as e:
+            problem = (
+                "The local cloud is not answering at %s (%s). Start it from the repository "
+                "root with: python3 -m localcloud up" % (info["auth_url"], e)
+            )
+    if problem:
+        pytest.fail(problem, pytrace=False)
     return info
 
 
