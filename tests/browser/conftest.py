@@ -227,6 +227,11 @@ def _browser_holder():
 
 
 @pytest.fixture
-def browser(_browser_holder):
+def browser(request, _browser_holder):
     """Headless Chromium (Debian's, via its chromedriver), logged out, on a blank page."""
+    # a failure screenshot of an earlier run of this test would only mislead
+    stale = pages.screenshot_path('%s-failed' % request.node.name)
+    for path in (stale, stale[:-len('.png')] + '.html'):
+        if os.path.exists(path):
+            os.remove(path)
     return _browser_holder.get()

@@ -102,11 +102,16 @@ def click(browser: WebDriver, element: WebElement, timeout: float = 10) -> None:
 
 # --- screenshots -----------------------------------------------------------------------
 
+def screenshot_path(name: str) -> str:
+    """``artifacts/screenshots/<name>.png``, the name made safe for a file name."""
+    safe = re.sub(r'[^A-Za-z0-9_.-]+', '_', name).strip('_') or 'page'
+    return os.path.join(SCREENSHOT_DIR, safe + '.png')
+
+
 def snap(browser: WebDriver, name: str) -> str:
     """Save the whole page as ``artifacts/screenshots/<name>.png``; return the path."""
-    safe = re.sub(r'[^A-Za-z0-9_.-]+', '_', name).strip('_') or 'page'
+    path = screenshot_path(name)
     os.makedirs(SCREENSHOT_DIR, exist_ok=True)
-    path = os.path.join(SCREENSHOT_DIR, safe + '.png')
     try:
         # full page, beyond the window's height (Chromium's DevTools protocol)
         shot = browser.execute_cdp_cmd('Page.captureScreenshot',
