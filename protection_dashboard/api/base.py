@@ -153,6 +153,19 @@ def negotiate_version(request, service: str, endpoint: str, client_max: str) -> 
     return chosen
 
 
+def microversioned_client(request, service: str, client_max: str, version: str | None,
+                          build: Callable[..., Any]) -> Any:
+    """A client of ``service`` from ``build(version, endpoint, session=, auth=)``.
+
+    ``version`` None means the negotiated newest microversion.
+    """
+    endpoint = endpoint_for(request, service)
+    if version is None:
+        version = negotiate_version(request, service, endpoint, client_max)
+    return build(version, endpoint, session=keystone_session(request),
+                 auth=token_auth(request, endpoint))
+
+
 # --- helpers for list pages -----------------------------------------------
 
 def run_parallel(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:

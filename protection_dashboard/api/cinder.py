@@ -36,15 +36,10 @@ class VolumeSnapshot(base.APIResourceWrapper):
 @memoized
 def cinderclient(request, version: str | None = None):
     """A Cinder client at ``version``, or at the negotiated newest microversion."""
-    endpoint = base.endpoint_for(request, SERVICE)
-    if version is None:
-        version = base.negotiate_version(request, SERVICE, endpoint, api_versions.MAX_VERSION)
-    return cinder_client.Client(
-        api_versions.APIVersion(version),
-        session=base.keystone_session(request),
-        auth=base.token_auth(request, endpoint),
-        os_endpoint=endpoint,
-    )
+    return base.microversioned_client(
+        request, SERVICE, api_versions.MAX_VERSION, version,
+        lambda version, endpoint, **auth: cinder_client.Client(
+            api_versions.APIVersion(version), os_endpoint=endpoint, **auth))
 
 
 def api_version(request) -> str:

@@ -27,15 +27,10 @@ class ShareSnapshot(base.APIResourceWrapper):
 @memoized
 def manilaclient(request, version: str | None = None):
     """A Manila client at ``version``, or at the negotiated newest microversion."""
-    endpoint = base.endpoint_for(request, SERVICE)
-    if version is None:
-        version = base.negotiate_version(request, SERVICE, endpoint, api_versions.MAX_VERSION)
-    return manila_client.Client(
-        api_versions.APIVersion(version),
-        session=base.keystone_session(request),
-        auth=base.token_auth(request, endpoint),
-        service_catalog_url=endpoint,
-    )
+    return base.microversioned_client(
+        request, SERVICE, api_versions.MAX_VERSION, version,
+        lambda version, endpoint, **auth: manila_client.Client(
+            api_versions.APIVersion(version), service_catalog_url=endpoint, **auth))
 
 
 def share_list(request, search_opts: dict[str, Any] | None = None) -> list[Share]:

@@ -33,15 +33,10 @@ class Server(base.APIResourceWrapper):
 @memoized
 def novaclient(request, version: str | None = None):
     """A Nova client at ``version``, or at the negotiated newest microversion."""
-    endpoint = base.endpoint_for(request, SERVICE)
-    if version is None:
-        version = base.negotiate_version(request, SERVICE, endpoint, CLIENT_MAX_VERSION)
-    return nova_client.Client(
-        api_versions.APIVersion(version),
-        session=base.keystone_session(request),
-        auth=base.token_auth(request, endpoint),
-        endpoint_override=endpoint,
-    )
+    return base.microversioned_client(
+        request, SERVICE, CLIENT_MAX_VERSION, version,
+        lambda version, endpoint, **auth: nova_client.Client(
+            api_versions.APIVersion(version), endpoint_override=endpoint, **auth))
 
 
 def server_list(request, search_opts: dict[str, Any] | None = None) -> list[Server]:

@@ -21,8 +21,13 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
     """A schema form that hands its validated payload to one plugin operation."""
 
     plugin_name: str = ''
+    #: The plugin method to call ('protect' or 'restore') and the plugin
+    #: attribute naming its schema.
+    operation: str = ''
+    schema_attribute: str = ''
     #: Hidden field carrying the id of the resource or protection point.
     target_field: str = ''
+    success_message = ''
     failure_message = _("The request failed.")
 
     def __init__(self, request, *args: Any, **kwargs: Any) -> None:
@@ -33,15 +38,14 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
     def plugin(self) -> protection_base.ProtectionPlugin:
         return protection_base.get(self.plugin_name)
 
-    def run(self, request, target: str, options: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def success(self, request, result: Any) -> None:
-        raise NotImplementedError
+    @property
+    def schema_name(self) -> str:
+        return getattr(self.plugin, self.schema_attribute)
 
     def handle(self, request, data):
+        operation = getattr(self.plugin, self.operation)
         try:
-            result = self.run(request, data[self.target_field], self.schema_data)
+            result = operation(request, data[self.target_field], self.schema_data)
         except pd_exceptions.REFUSED as exc:
             # The service understood and refused (bad state, quota, ...): say
             # why in the form, where the user can change the input.
@@ -51,35 +55,20 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
         except Exception:
             exceptions.handle(request, self.failure_message)
             return False
-        self.success(request, result)
+        messages.success(request, self.success_message % (
+            getattr(result, 'name', None) or result.id))
         return result
 
 
 class ProtectForm(PluginForm):
+    operation = 'protect'
+    schema_attribute = 'options_schema'
     target_field = 'resource_id'
-
-    @property
-    def schema_name(self) -> str:
-        return self.plugin.options_schema
-
-    def run(self, request, target, options):
-        return self.plugin.protect(request, target, options)
-
-    def success(self, request, result):
-        messages.success(request, _('Creating protection point "%s".') % (
-            getattr(result, 'name', None) or result.id))
+    success_message = _('Creating protection point "%s".')
 
 
 class RestoreForm(PluginForm):
+    operation = 'restore'
+    schema_attribute = 'restore_schema'
     target_field = 'point_id'
-
-    @property
-    def schema_name(self) -> str:
-        return self.plugin.restore_schema
-
-    def run(self, request, target, options):
-        return self.plugin.restore(request, target, options)
-
-    def success(self, request, result):
-        messages.success(request, _('Restoring to "%s".') % (
-            getattr(result, 'name', None) or result.id))
+    success_message = _('Restoring to "%s".')
