@@ -8,6 +8,7 @@ until the cloud is usable and writes ``<state>/cloud.json``.
 
 import argparse
 import concurrent.futures
+import datetime
 import hashlib
 import json
 import os
@@ -744,6 +745,24 @@ def check_ports(p, svcs):
             )
 
 
+STARTED_AT = {}  # service name -> time.time() of its spawn in this run
+
+
+def heartbeat_fresh(svc_record):
+    """A service record counts as up only if it reported after we (re)started it."""
+    if svc_record.get("state") != "up":
+        return False
+    started = STARTED_AT.get(svc_record.get("binary"))
+    if started is None:
+        return True
+    stamp = (svc_record.get("updated_at") or "").replace("Z", "")
+    try:
+        t = datetime.datetime.fromisoformat(stamp).replace(tzinfo=datetime.UTC)
+    except ValueError:
+        return False
+    return t.timestamp() >= started - 1.0
+
+
 def watched_files(p, svc):
     """Files whose change means the running service must be restarted."""
     project = svc.name.split("-")[0]
@@ -794,6 +813,7 @@ def start(p, svc):
     if svc.name == "epmd" and not port_free(EPMD_PORT):
         return None, False  # reuse the running epmd
     pid = spawn(p, svc)
+    STARTED_AT[svc.name] = time.time()
     with open(hashfile, "w") as f:
         f.write(want + "\n")
     return pid, True
@@ -964,7 +984,7 @@ def wait_ready(p, svcs, timeout):
         code, data, _ = http(
             "GET", "http://127.0.0.1:8776/v3/%s/os-services" % project_id, token
         )
-        up = {(s["binary"]) for s in (data or {}).get("services", []) if s["state"] == "up"}
+        up = {s["binary"] for s in (data or {}).get("services", []) if heartbeat_fresh(s)}
         if not {"cinder-volume", "cinder-backup", "cinder-scheduler"} <= up:
             return False
         # the scheduler must also know the pool, or the first create is "No valid backend"
@@ -985,7 +1005,14 @@ def wait_ready(p, svcs, timeout):
             token,
             headers={"X-OpenStack-Manila-API-Version": "2.23"},
         )
-        return code == 200 and bool(data.get("pools"))
+        if code != 200 or not data.get("pools"):
+            return False
+        code, data, _ = http(
+            "GET", "http://127.0.0.1:8786/v2/services", token,
+            headers={"X-OpenStack-Manila-API-Version": "2.23"},
+        )  # fmt: skip
+        up = {s["binary"] for s in (data or {}).get("services", []) if heartbeat_fresh(s)}
+        return {"manila-share", "manila-scheduler"} <= up
 
     wait_for("the Manila share pool to be listed", manila_pool, timeout,
              p.logfile("manila-share"))  # fmt: skip
@@ -997,7 +1024,7 @@ def wait_ready(p, svcs, timeout):
             "GET", "http://127.0.0.1:8774/v2.1/os-services", token,
             headers={"OpenStack-API-Version": "compute 2.53"},
         )  # fmt: skip
-        up = {s["binary"] for s in (data or {}).get("services", []) if s["state"] == "up"}
+        up = {s["binary"] for s in (data or {}).get("services", []) if heartbeat_fresh(s)}
         return {"nova-compute", "nova-conductor", "nova-scheduler"} <= up
 
     wait_for("the Nova compute host to register", compute_up, timeout,
