@@ -1044,6 +1044,25 @@ def wait_ready(p, svcs, timeout):
                                      "cell_v2", "discover_hosts", "--verbose"])  # fmt: skip
 
 
+def api_versions():
+    """{service: {"version": "vX", "min": ..., "max": ...}} from the unversioned roots."""
+    out = {}
+    for service, url in (("cinder", "http://127.0.0.1:8776/"),
+                         ("manila", "http://127.0.0.1:8786/"),
+                         ("nova", "http://127.0.0.1:8774/")):  # fmt: skip
+        try:
+            _, data, _ = http("GET", url)
+            current = [v for v in data["versions"] if v.get("status") == "CURRENT"][0]
+            out[service] = {
+                "version": current["id"],
+                "min": current.get("min_version"),
+                "max": current.get("version"),
+            }
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            continue
+    return out
+
+
 def write_cloud_json(p):
     data = cloud_static_info()
     data.pop("service_password", None)
@@ -1067,6 +1086,7 @@ def write_cloud_json(p):
         "sharev2": "http://127.0.0.1:8786/v2",
         "neutron_stand_in": "http://127.0.0.1:9696 (not in the catalog)",
     }
+    data["api_versions"] = api_versions()
     tmp = p.cloud_json + ".tmp"
     with open(tmp, "w") as f:
         json.dump(data, f, indent=2, sort_keys=True)
