@@ -104,8 +104,8 @@ class ServiceDied(CloudError):
 
 # --------------------------------------------------------------------------- paths
 class Paths:
-    def __init__(self):
-        self.state = info.state_dir()
+    def __init__(self, state=None):
+        self.state = os.path.abspath(state) if state else info.state_dir()
         self.venv = os.path.join(self.state, "venv")
         self.etc = os.path.join(self.state, "etc")
         self.data = os.path.join(self.state, "data")
@@ -730,6 +730,80 @@ def api_answers(url):
 
 
 # ----------------------------------------------------------------------------- up
+def listener_pids(port):
+    """Pids of the processes listening on TCP port (any address), from /proc."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                lines = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) < 10 or fields[3] != "0A":  # 0A = LISTEN
+                continue
+            if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add("socket:[%s]" % fields[9])
+    pids = set()
+    if not inodes:
+        return pids
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        fd_dir = "/proc/%s/fd" % d
+        try:
+            fds = os.listdir(fd_dir)
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(os.path.join(fd_dir, fd)) in inodes:
+                    pids.add(int(d))
+                    break
+            except OSError:
+                continue
+    return pids
+
+
+def other_cloud_state(pid):
+    """The state dir of ANOTHER local cloud (e.g. another clone) that runs pid, or None.
+
+    Proven by that state dir's pid files naming pid's session."""
+    st = proc_stat(pid)
+    if not st:
+        return None
+    sid = st[2]
+    candidates = []
+    for who in (pid, sid):
+        try:
+            with open("/proc/%d/environ" % who, "rb") as f:
+                for item in f.read().split(b"\0"):
+                    if item.startswith(b"LOCALCLOUD_STATE="):
+                        candidates.append(item.split(b"=", 1)[1].decode())
+        except OSError:
+            pass
+        try:
+            candidates.append(os.path.join(os.readlink("/proc/%d/cwd" % who), ".localcloud"))
+        except OSError:
+            pass
+    for state in candidates:
+        run = os.path.join(state, "run")
+        try:
+            names = os.listdir(run)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".pid"):
+                try:
+                    with open(os.path.join(run, name)) as f:
+                        if int(f.read().split()[0]) == sid:
+                            return os.path.abspath(state)
+                except (OSError, ValueError, IndexError):
+                    continue
+    return None
+
+
 def check_ports(p, svcs):
     for svc in svcs:
         if running_pid(p, svc.name):
@@ -739,6 +813,18 @@ def check_ports(p, svcs):
                 continue
             if svc.name == "epmd":
                 continue  # an epmd that is not ours is shared happily
+            others = {other_cloud_state(pid) for pid in listener_pids(port)} - {None, p.state}
+            if others:
+                # Another clone's local cloud holds our fixed ports: only one can run.
+                for state in sorted(others):
+                    say("Stopping the local cloud of %s: it holds port %d (%s)"
+                        % (state, port, svc.name))  # fmt: skip
+                    do_down(Paths(state))
+                deadline = time.time() + 10
+                while not port_free(port) and time.time() < deadline:
+                    time.sleep(0.2)
+                if port_free(port):
+                    continue
             raise CloudError(
                 "port 127.0.0.1:%d needed by %s is already in use by another process "
                 "(not started by this local cloud); stop it or free the port" % (port, svc.name)
@@ -1171,7 +1257,10 @@ def cmd_up(args):
 
 # --------------------------------------------------------------------- down etc.
 def cmd_down(args):
-    p = Paths()
+    return do_down(Paths())
+
+
+def do_down(p):
     if not os.path.isdir(p.run):
         say("Nothing to stop (no state in %s)" % p.state)
         return 0
