@@ -91,7 +91,6 @@ API_PORTS = {
     "neutron-stub": 9696,
 }
 
-MARKER_ENV = "LOCALCLOUD_OWNER"
 
 
 class CloudError(Exception):
@@ -352,10 +351,6 @@ def running_pid(p, name):
     return pid if session_members(pid) else None
 
 
-def is_ours(pid, p):
-    return bool(pid) and bool(session_members(pid))
-
-
 def port_free(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
@@ -391,7 +386,6 @@ def base_env(p):
 def spawn(p, svc):
     env = base_env(p)
     env.update(svc.env)
-    env[MARKER_ENV] = p.state  # informative only
     logf = open(p.logfile(svc.name), "ab")  # noqa: SIM115 - handed to the child
     logf.write(("\n==== %s starting %s\n" % (time.strftime("%F %T"), svc.name)).encode())
     logf.flush()
