@@ -15,7 +15,8 @@ import math
 import os
 import subprocess
 
-from cinder import exception, interface
+from cinder import context as cinder_context
+from cinder import exception, interface, objects
 from cinder.volume import configuration, driver, volume_utils
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -229,11 +230,35 @@ class FileVolumeDriver(driver.VolumeDriver):
             raise exception.ManageExistingInvalidReference(
                 existing_ref=existing_ref, reason="source-name or source-id is required"
             )
-        if not os.path.isfile(self._path(name)) or name.endswith(META_SUFFIX):
+        if (
+            not name.startswith(prefix)
+            or name.endswith(META_SUFFIX)
+            or not os.path.isfile(self._path(name))
+        ):
             raise exception.ManageExistingInvalidReference(
-                existing_ref=existing_ref, reason="no such file on the backend: %s" % name
+                existing_ref=existing_ref, reason="no such %sfile on the backend: %s"
+                % (prefix, name),
+            )
+        if self._is_managed(prefix, name[len(prefix):]):
+            raise exception.ManageExistingInvalidReference(
+                existing_ref=existing_ref, reason="%s is still managed by Cinder" % name
             )
         return name
+
+    @staticmethod
+    def _is_managed(prefix, object_id):
+        """True if Cinder still has a (not deleted) volume/snapshot with this id."""
+        ctxt = cinder_context.get_admin_context()
+        try:
+            if prefix == SNAPSHOT_PREFIX:
+                objects.Snapshot.get_by_id(ctxt, object_id)
+            else:
+                objects.Volume.get_by_id(ctxt, object_id)
+        except (exception.SnapshotNotFound, exception.VolumeNotFound):
+            return False
+        except Exception:  # noqa: BLE001 - e.g. not a UUID: certainly not managed
+            return False
+        return True
 
     def manage_existing(self, volume, existing_ref):
         name = self._ref_name(existing_ref, VOLUME_PREFIX)
