@@ -126,6 +126,14 @@ def resources():
                                         description="localcloud file backend")  # fmt: skip
     if vt.get_keys().get("volume_backend_name") != "localfile":
         vt.set_keys({"volume_backend_name": "localfile"})
+    # one type only: drop Cinder's built-in __DEFAULT__ (ours is the default in cinder.conf)
+    builtin = find(cinder.volume_types, "__DEFAULT__")
+    if builtin is not None:
+        try:
+            cinder.volume_types.delete(builtin)
+            log("deleted the unused volume type __DEFAULT__")
+        except Exception as e:  # noqa: BLE001 - in use or protected: keep it
+            log("kept volume type __DEFAULT__ (%s)" % e)
     for pname in ("demo", "alt_demo", "admin"):
         cinder.quotas.update(project_ids[pname], volumes=QUOTA, snapshots=QUOTA,
                              gigabytes=QUOTA * 10, backups=QUOTA,
