@@ -19,6 +19,10 @@ class Volume(base.APIResourceWrapper):
               'snapshot_id', 'metadata', 'os-vol-tenant-attr:tenant_id']
 
     @property
+    def project_id(self) -> str | None:
+        return getattr(self._apiresource, 'os-vol-tenant-attr:tenant_id', None)
+
+    @property
     def is_attached(self) -> bool:
         return bool(self.attachments) or self.status == 'in-use'
 

@@ -19,6 +19,10 @@ class Server(base.APIResourceWrapper):
               'os-extended-volumes:volumes_attached', 'OS-EXT-STS:task_state']
 
     @property
+    def project_id(self) -> str | None:
+        return self._apiresource.tenant_id
+
+    @property
     def image_id(self) -> str | None:
         """The boot image; None for a server booted from a volume."""
         image = self._apiresource.image

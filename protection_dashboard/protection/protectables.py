@@ -30,19 +30,22 @@ def newest_by(points: Iterable[Any], key: str) -> dict[str, str]:
 
 
 def _calls(request, all_projects: bool) -> dict[str, Any]:
-    opts = {'all_tenants': True} if all_projects else None
+    def opts() -> dict[str, Any] | None:
+        """A new dict per call: the clients add their own keys to search_opts."""
+        return {'all_tenants': True} if all_projects else None
+
     calls: dict[str, Any] = {}
     if api.base.is_service_enabled(request, 'cinder'):
-        calls[VOLUME] = lambda: api.cinder.volume_list(request, search_opts=opts)
+        calls[VOLUME] = lambda: api.cinder.volume_list(request, search_opts=opts())
         calls['volume_snapshots'] = lambda: api.cinder.volume_snapshot_list_paged(
-            request, search_opts=opts)[0]
+            request, search_opts=opts())[0]
         calls[CINDER_LIMITS] = lambda: api.cinder.absolute_limits(request)
     if api.base.is_service_enabled(request, 'manila'):
-        calls[SHARE] = lambda: api.manila.share_list(request, search_opts=opts)
+        calls[SHARE] = lambda: api.manila.share_list(request, search_opts=opts())
         calls['share_snapshots'] = lambda: api.manila.share_snapshot_list(
-            request, search_opts=opts)
+            request, search_opts=opts())
     if api.base.is_service_enabled(request, 'nova'):
-        calls[SERVER] = lambda: api.nova.server_list(request, search_opts=opts)
+        calls[SERVER] = lambda: api.nova.server_list(request, search_opts=opts())
         if api.base.is_service_enabled(request, 'glance'):
             calls['server_images'] = lambda: api.glance.image_list(
                 request, filters={'image_type': 'snapshot'})

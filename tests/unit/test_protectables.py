@@ -102,6 +102,10 @@ class AdminProtectablesViewTests(PageMixin, helpers.BaseAdminViewTests):
         self.assertEqual(200, response.status_code)
         self.mock_volume_list.assert_called_once_with(
             mock.ANY, search_opts={'all_tenants': True})
+        # Clients add keys to search_opts (cinder: is_public): never share one dict.
+        sent = [m.call_args.kwargs['search_opts'] for m in (
+            self.mock_volume_list, self.mock_share_list, self.mock_server_list)]
+        self.assertEqual(3, len({id(opts) for opts in sent}))
 
 
 def test_newest_by_picks_latest_per_parent():
@@ -118,4 +122,6 @@ def test_server_image_helpers():
     assert server.image_id == 'img'
     assert server.attached_volume_ids == ['v1', 'v2']
     assert nova.Server(mock.Mock(image='')).image_id is None
+    assert nova.Server(mock.Mock(tenant_id='p1')).project_id == 'p1'
+    assert fake(cinder.Volume, **{'os-vol-tenant-attr:tenant_id': 'p2'}).project_id == 'p2'
     assert manila.Share and glance.Image
