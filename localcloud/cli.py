@@ -835,7 +835,9 @@ def heartbeat_fresh(svc_record):
     started = STARTED_AT.get(svc_record.get("binary"))
     if started is None:
         return True
-    stamp = (svc_record.get("updated_at") or "").replace("Z", "")
+    # a fresh service record has no updated_at until its first report: use created_at
+    stamp = svc_record.get("updated_at") or svc_record.get("created_at") or ""
+    stamp = stamp.replace("Z", "")
     try:
         t = datetime.datetime.fromisoformat(stamp).replace(tzinfo=datetime.UTC)
     except ValueError:
