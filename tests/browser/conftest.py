@@ -191,13 +191,15 @@ class _BrowserHolder:
     def get(self) -> webdriver.Chrome:
         if self.driver is not None:
             try:
-                self.driver.execute_cdp_cmd('Network.clearBrowserCookies', {})
                 if len(self.driver.window_handles) > 1:
                     for handle in self.driver.window_handles[1:]:
                         self.driver.switch_to.window(handle)
                         self.driver.close()
                     self.driver.switch_to.window(self.driver.window_handles[0])
+                # Leave the last page first: its ajax polling would set the session
+                # cookie again after the clearing.
                 self.driver.get('about:blank')
+                self.driver.execute_cdp_cmd('Network.clearBrowserCookies', {})
                 return self.driver
             except WebDriverException:
                 self.quit()

@@ -178,12 +178,17 @@ def _login_error(browser: WebDriver) -> str:
 def login(browser: WebDriver, dashboard_url: str, user: Mapping[str, str],
           timeout: float = 30) -> None:
     """Log in through Horizon's login form as ``user`` (``{'username', 'password'}``,
-    optionally ``user_domain_name``) and wait for the first page after it."""
-    browser.get(url_for(dashboard_url, '/auth/login/'))
+    optionally ``user_domain_name``) and wait for the first page after it.  A
+    session already open in the browser is dropped first."""
+    login_url = url_for(dashboard_url, '/auth/login/')
+    browser.get(login_url)
     wait_for_page(browser, timeout)
-    if current_user(browser):
-        logout(browser, dashboard_url)
-        browser.get(url_for(dashboard_url, '/auth/login/'))
+    if not browser.find_elements(By.ID, 'id_username'):
+        # Horizon sends a logged-in user from the login page to the home page:
+        # start a fresh session
+        browser.delete_all_cookies()
+        browser.get(login_url)
+        wait_for_page(browser, timeout)
     username = wait_until(browser, lambda b: b.find_element(By.ID, 'id_username'), timeout,
                           'no login form (id_username)')
     username.clear()

@@ -91,6 +91,10 @@ def test_demo_cannot_open_admin_panel(browser, dashboard_url, cloud_info):
     assert ADMIN_TITLE not in browser.page_source
     assert pages.table_row_names(browser, 'volumes') is None
     assert pages.current_user(browser) == cloud_info['users']['demo']['username']
+    # and signing out from there ends the session
+    pages.logout(browser, dashboard_url)
+    pages.open_panel(browser, dashboard_url, PROJECT_PANEL)
+    assert pages.url_path(browser).startswith('/auth/login')
 
 
 def test_protection_group_in_project_navigation(browser, dashboard_url, cloud_info):
