@@ -619,7 +619,7 @@ def write_configs(p):
 
 
 # ----------------------------------------------------------------------- helpers
-def run_logged(p, logname, argv, env=None, timeout=600):
+def run_logged(p, logname, argv, env=None, timeout=600, ok_codes=(0,)):
     e = base_env(p)
     e.update(env or {})
     log = p.logfile(logname)
@@ -635,7 +635,7 @@ def run_logged(p, logname, argv, env=None, timeout=600):
             env=e,
             timeout=timeout,
         ).returncode
-    if rc != 0:
+    if rc not in ok_codes:
         raise CloudError("%s failed (exit %d); see %s" % (" ".join(argv[:3]), rc, log))
 
 
@@ -997,7 +997,9 @@ def run_db_syncs(p, only=None):
 
     def chain(name, cmds):
         for argv in cmds:
-            run_logged(p, "setup-" + name, argv)
+            # create_cell exits 2 when cell1 exists (a first run that was interrupted)
+            ok = (0, 2) if "create_cell" in argv else (0,)
+            run_logged(p, "setup-" + name, argv, ok_codes=ok)
         open(p.stamp("db-" + name), "w").close()
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as ex:
