@@ -276,6 +276,8 @@ def services(p):
             port=9696,
             health="http://127.0.0.1:9696/",
         ),
+        # nova-conductor first: nova-compute waits (10 s pings) until it answers
+        Service("nova-conductor", [p.vbin("nova-conductor"), "--config-file", nova_conf]),
         gunicorn(p, "cinder-api", 8776, "cinder.wsgi.api", cinder_conf),
         Service("cinder-scheduler", [p.vbin("cinder-scheduler"), "--config-file", cinder_conf]),
         Service("cinder-volume", [p.vbin("cinder-volume"), "--config-file", cinder_conf]),
@@ -294,7 +296,6 @@ def services(p):
                 "OS_NOVA_CONFIG_FILES": "api-paste.ini;nova.conf",
             },
         ),
-        Service("nova-conductor", [p.vbin("nova-conductor"), "--config-file", nova_conf]),
         Service("nova-scheduler", [p.vbin("nova-scheduler"), "--config-file", nova_conf]),
         Service(
             "nova-compute", [os.path.join(p.bin, "nova-compute"), "--config-file", nova_conf]
