@@ -12,8 +12,7 @@ import os
 import sys
 import time
 
-from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
+from localcloud import auth
 
 CFG = json.loads(os.environ["LOCALCLOUD_CONFIG"])
 BASE = "http://127.0.0.1"
@@ -36,16 +35,7 @@ def log(msg):
 
 
 def session_for(user):
-    u = CFG["users"][user]
-    auth = v3.Password(
-        auth_url=CFG["auth_url"],
-        username=u["username"],
-        password=u["password"],
-        project_name=u["project_name"],
-        user_domain_name=u["user_domain_name"],
-        project_domain_name=u["project_domain_name"],
-    )
-    return ks_session.Session(auth=auth)
+    return auth.session_for(CFG, user)
 
 
 def find(manager, name, **kw):

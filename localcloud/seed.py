@@ -20,11 +20,10 @@ import time
 
 from cinderclient import client as cinder_client
 from glanceclient import client as glance_client
-from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
 from manilaclient import client as manila_client
 from novaclient import client as nova_client
 
+from localcloud.auth import session_for
 from localcloud.info import cloud_json_path, load_cloud_info
 
 TIMEOUT = 120
@@ -32,19 +31,6 @@ TIMEOUT = 120
 
 def log(msg):
     print("[seed] %s" % msg, flush=True)
-
-
-def session_for(info, user):
-    u = info["users"][user]
-    auth = v3.Password(
-        auth_url=info["auth_url"],
-        username=u["username"],
-        password=u["password"],
-        project_name=u["project_name"],
-        user_domain_name=u["user_domain_name"],
-        project_domain_name=u["project_domain_name"],
-    )
-    return ks_session.Session(auth=auth)
 
 
 def wait_status(get, want, what, bad=("error",)):

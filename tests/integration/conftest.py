@@ -48,19 +48,9 @@ def cloud_info():
 
 
 def make_session(info, user):
-    from keystoneauth1 import session as ks_session
-    from keystoneauth1.identity import v3
+    from localcloud.auth import session_for
 
-    u = info["users"][user]
-    auth = v3.Password(
-        auth_url=info["auth_url"],
-        username=u["username"],
-        password=u["password"],
-        project_name=u["project_name"],
-        user_domain_name=u["user_domain_name"],
-        project_domain_name=u["project_domain_name"],
-    )
-    return ks_session.Session(auth=auth)
+    return session_for(info, user)
 
 
 @pytest.fixture(scope="session")

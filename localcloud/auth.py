@@ -1,0 +1,22 @@
+"""Keystone sessions for the users of cloud.json (needs keystoneauth1: venvs only)."""
+
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
+
+
+def password_auth(info, user):
+    """The v3 password plugin of ``info["users"][user]``."""
+    u = info["users"][user]
+    return v3.Password(
+        auth_url=info["auth_url"],
+        username=u["username"],
+        password=u["password"],
+        project_name=u["project_name"],
+        user_domain_name=u["user_domain_name"],
+        project_domain_name=u["project_domain_name"],
+    )
+
+
+def session_for(info, user):
+    """An authenticated keystoneauth1 session of ``user``."""
+    return ks_session.Session(auth=password_auth(info, user))
