@@ -60,6 +60,15 @@ def get_feature(name: str) -> bool:
     return value
 
 
+def max_microversion(service: str) -> str | None:
+    """The operator's cap on the microversion spoken to ``service`` (``max_microversions``)."""
+    caps = _configured().get("max_microversions") or {}
+    if not isinstance(caps, Mapping):
+        LOG.warning("%s['max_microversions'] must be a dict; ignoring it.", SETTING_NAME)
+        return None
+    return caps.get(service)
+
+
 def enable_server_snapshot() -> bool:
     """Whether a server backup snapshots the server (user data) by default."""
     return get_feature("enable_server_snapshot")

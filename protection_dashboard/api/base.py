@@ -23,6 +23,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base as horizon_base
 
+from protection_dashboard import features
 from protection_dashboard.api import microversions
 
 #: Catalog service types per service, tried in order.
@@ -145,7 +146,7 @@ def negotiate_version(request, service: str, endpoint: str, client_max: str) -> 
     if server is None:
         return microversions.base_version(client_max)
     server_min, server_max = server
-    cap = microversions.configured_cap(service)
+    cap = features.max_microversion(service)
     candidates = [client_max, server_max] + ([cap] if cap else [])
     chosen = min(candidates, key=microversions.as_tuple)
     if microversions.as_tuple(chosen) < microversions.as_tuple(server_min):

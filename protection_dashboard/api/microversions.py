@@ -7,8 +7,6 @@ the versions at which behaviour we rely on changes.
 
 from __future__ import annotations
 
-from django.conf import settings
-
 #: Behaviours that change at a microversion, by service.
 FEATURES: dict[str, dict[str, str]] = {
     'cinder': {
@@ -40,9 +38,3 @@ def base_version(version: str) -> str:
 
 def supports(service: str, feature: str, version: str) -> bool:
     return as_tuple(version) >= as_tuple(FEATURES[service][feature])
-
-
-def configured_cap(service: str) -> str | None:
-    options = getattr(settings, 'PROTECTION_DASHBOARD', {})
-    caps = options.get('max_microversions', {}) if isinstance(options, dict) else {}
-    return caps.get(service)

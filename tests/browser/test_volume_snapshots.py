@@ -7,7 +7,6 @@ snapshot; and see the warning and "(Force)" for the attached volume.
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -17,20 +16,12 @@ from selenium.webdriver.common.by import By
 from protection_dashboard import api
 from tests.browser import pages
 from tests.integration import horizon_request
+from tests.polling import wait_status, wait_until
 
 pytestmark = pytest.mark.browser
 
 PROTECTABLES = '/project/protectables/'
 SNAPSHOTS = '/project/volume_snapshots/'
-
-
-def _wait(check, timeout=60, what='condition'):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.5)
-    raise AssertionError('%s not reached in %ss' % (what, timeout))
 
 
 @pytest.fixture
@@ -49,21 +40,21 @@ def cinder(cloud_info):
 
     for snapshot in client.volume_snapshots.list():
         if (snapshot.name or '').startswith('bt-'):
-            _wait(lambda s=snapshot: client.volume_snapshots.get(s.id).status
+            wait_until(lambda s=snapshot: client.volume_snapshots.get(s.id).status
                   in ('available', 'error') or gone(client.volume_snapshots, s.id))
             if not gone(client.volume_snapshots, snapshot.id):
                 client.volume_snapshots.delete(snapshot.id)
-            _wait(lambda s=snapshot: gone(client.volume_snapshots, s.id), what='snapshot gone')
+            wait_until(lambda s=snapshot: gone(client.volume_snapshots, s.id), what='snapshot gone')
     for volume in client.volumes.list():
         if (volume.name or '').startswith('bt-'):
-            _wait(lambda v=volume: client.volumes.get(v.id).status in ('available', 'error'))
+            wait_status(lambda v=volume: client.volumes.get(v.id), ('available', 'error'))
             client.volumes.delete(volume.id)
 
 
 @pytest.fixture
 def volume(cinder):
     created = cinder.volumes.create(size=1, name='bt-vol-%s' % uuid.uuid4().hex[:6])
-    _wait(lambda: cinder.volumes.get(created.id).status == 'available', what='volume available')
+    wait_status(lambda: cinder.volumes.get(created.id), 'available', 'volume')
     return created
 
 

@@ -4,6 +4,7 @@ Nothing here needs Django.  ``cloud_info`` FAILS (it does not skip) when the clo
 not up: an integration run without its cloud must not look green.
 """
 
+import importlib
 import os
 import sys
 import urllib.request
@@ -68,45 +69,35 @@ def alt_demo_session(cloud_info):
     return make_session(cloud_info, "alt_demo")
 
 
-@pytest.fixture(scope="session")
-def cinder_client(cloud_info):
-    """Factory: ``cinder_client(session, microversion="3.66")``."""
-    from cinderclient import client
+def client_factory(cloud_info, module, default_version):
+    """``make(session, microversion=default_version)`` of a python client ``module``."""
+    client = importlib.import_module(module)
 
-    def make(session, microversion="3.66"):
+    def make(session, microversion=default_version):
         return client.Client(microversion, session=session, region_name=cloud_info["region"])
 
     return make
+
+
+@pytest.fixture(scope="session")
+def cinder_client(cloud_info):
+    """Factory: ``cinder_client(session, microversion="3.66")``."""
+    return client_factory(cloud_info, "cinderclient.client", "3.66")
 
 
 @pytest.fixture(scope="session")
 def manila_client(cloud_info):
     """Factory: ``manila_client(session, microversion="2.65")``."""
-    from manilaclient import client
-
-    def make(session, microversion="2.65"):
-        return client.Client(microversion, session=session, region_name=cloud_info["region"])
-
-    return make
+    return client_factory(cloud_info, "manilaclient.client", "2.65")
 
 
 @pytest.fixture(scope="session")
 def nova_client(cloud_info):
     """Factory: ``nova_client(session, microversion="2.80")``."""
-    from novaclient import client
-
-    def make(session, microversion="2.80"):
-        return client.Client(microversion, session=session, region_name=cloud_info["region"])
-
-    return make
+    return client_factory(cloud_info, "novaclient.client", "2.80")
 
 
 @pytest.fixture(scope="session")
 def glance_client(cloud_info):
     """Factory: ``glance_client(session)`` (Image API v2)."""
-    from glanceclient import client
-
-    def make(session):
-        return client.Client("2", session=session, region_name=cloud_info["region"])
-
-    return make
+    return client_factory(cloud_info, "glanceclient.client", "2")

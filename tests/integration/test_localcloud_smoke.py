@@ -14,6 +14,8 @@ from manilaclient import exceptions as manila_exc
 from manilaclient.common.apiclient import exceptions as manila_api_exc
 from novaclient import exceptions as nova_exc
 
+from tests.polling import wait_gone, wait_status
+
 pytestmark = pytest.mark.integration
 
 TIMEOUT = 120
@@ -21,34 +23,6 @@ MiB = 1024 * 1024
 
 
 # ------------------------------------------------------------------------ helpers
-def wait_status(get, want, what, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while True:
-        obj = get()
-        status = obj.status if hasattr(obj, "status") else obj["status"]
-        if status == want:
-            return obj
-        assert not str(status).lower().startswith("error"), "%s went to %s" % (what, status)
-        assert time.monotonic() < deadline, "%s still %s after %ss (want %s)" % (
-            what,
-            status,
-            timeout,
-            want,
-        )
-        time.sleep(0.3)
-
-
-def wait_gone(get, not_found, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            get()
-        except not_found:
-            return
-        time.sleep(0.3)
-    raise AssertionError("still there after %ss" % timeout)
-
-
 CINDER_GONE = (cinder_exc.NotFound,)
 MANILA_GONE = (manila_exc.NotFound, manila_api_exc.NotFound)
 NOVA_GONE = (nova_exc.NotFound,)

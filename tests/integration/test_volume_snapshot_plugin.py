@@ -6,7 +6,6 @@ volume, which it leaves as it was) and deletes what it created.
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
@@ -16,31 +15,11 @@ from django.test import override_settings
 from protection_dashboard import api
 from protection_dashboard.protection import base as protection_base
 from tests.integration import horizon_request
+from tests.polling import wait_gone, wait_status
 
 pytestmark = pytest.mark.integration
 PLUGIN = protection_base.get('volume_snapshot')
 BELOW_3_66 = {'max_microversions': {'cinder': '3.65'}}
-
-
-def wait_for(get, statuses, timeout=60):
-    deadline = time.monotonic() + timeout
-    while True:
-        item = get()
-        if item.status in statuses:
-            return item
-        assert time.monotonic() < deadline, 'still %s after %ss' % (item.status, timeout)
-        time.sleep(0.3)
-
-
-def wait_gone(get, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            get()
-        except cinder_exc.NotFound:
-            return
-        time.sleep(0.3)
-    raise AssertionError('not deleted after %ss' % timeout)
 
 
 @pytest.fixture(scope='module')
@@ -62,15 +41,15 @@ def cleanup(demo):
     client = api.cinder.cinderclient(request)
     for snapshot_id in created['snapshots']:
         try:
-            wait_for(lambda sid=snapshot_id: client.volume_snapshots.get(sid),
+            wait_status(lambda sid=snapshot_id: client.volume_snapshots.get(sid),
                      PLUGIN.deletable_statuses)
             client.volume_snapshots.delete(snapshot_id)
-            wait_gone(lambda sid=snapshot_id: client.volume_snapshots.get(sid))
+            wait_gone(lambda sid=snapshot_id: client.volume_snapshots.get(sid), cinder_exc.NotFound)
         except cinder_exc.NotFound:
             pass
     for volume_id in created['volumes']:
         try:
-            wait_for(lambda vid=volume_id: client.volumes.get(vid), {'available', 'error'})
+            wait_status(lambda vid=volume_id: client.volumes.get(vid), {'available', 'error'})
             client.volumes.delete(volume_id)
         except cinder_exc.NotFound:
             pass
@@ -81,7 +60,7 @@ def volume(request_, cleanup):
     client = api.cinder.cinderclient(request_)
     created = client.volumes.create(size=1, name='it-vol-%s' % uuid.uuid4().hex[:8])
     cleanup['volumes'].append(created.id)
-    return wait_for(lambda: client.volumes.get(created.id), {'available'})
+    return wait_status(lambda: client.volumes.get(created.id), {'available'})
 
 
 @pytest.fixture
@@ -97,7 +76,7 @@ def protect(request, volume_id, cleanup, force=False):
         'snapshot_name': 'it-snap-%s' % uuid.uuid4().hex[:8], 'description': 'integration',
         'force': force})
     cleanup['snapshots'].append(snapshot.id)
-    return wait_for(lambda: api.cinder.volume_snapshot_get(request, snapshot.id),
+    return wait_status(lambda: api.cinder.volume_snapshot_get(request, snapshot.id),
                     PLUGIN.success_statuses | PLUGIN.failure_statuses)
 
 
@@ -114,13 +93,13 @@ def test_protect_restore_delete_available_volume(request_, volume, cleanup):
 
     restored = PLUGIN.restore(request_, snapshot.id, {'restore_name': 'it-restored'})
     cleanup['volumes'].append(restored.id)
-    restored = wait_for(lambda: api.cinder.volume_get(request_, restored.id), {'available'})
+    restored = wait_status(lambda: api.cinder.volume_get(request_, restored.id), {'available'})
     assert restored.name == 'it-restored'
     assert restored.size == snapshot.size
     assert restored.snapshot_id == snapshot.id
 
     PLUGIN.delete(request_, snapshot.id)
-    wait_gone(lambda: api.cinder.volume_snapshot_get(request_, snapshot.id))
+    wait_gone(lambda: api.cinder.volume_snapshot_get(request_, snapshot.id), cinder_exc.NotFound)
 
 
 def test_protect_in_use_volume_at_newest_needs_no_force(request_, attached_volume, cleanup):
@@ -147,10 +126,10 @@ def test_error_snapshot_is_a_failure_and_can_be_deleted(cloud_info, volume, clea
     managed = client.volume_snapshots.manage(
         volume.id, {'source-name': 'no-such-snapshot-%s' % uuid.uuid4().hex[:8]},
         name='it-bad-ref')
-    snapshot = wait_for(lambda: client.volume_snapshots.get(managed.id),
+    snapshot = wait_status(lambda: client.volume_snapshots.get(managed.id),
                         PLUGIN.success_statuses | PLUGIN.failure_statuses)
     assert snapshot.status == 'error'
     assert PLUGIN.status_state(snapshot.status) is False
     assert PLUGIN.can_delete(snapshot.status)
     PLUGIN.delete(horizon_request.fresh(admin), snapshot.id)
-    wait_gone(lambda: client.volume_snapshots.get(managed.id))
+    wait_gone(lambda: client.volume_snapshots.get(managed.id), cinder_exc.NotFound)
