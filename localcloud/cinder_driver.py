@@ -137,6 +137,15 @@ class FileVolumeDriver(driver.VolumeDriver):
     def extend_volume(self, volume, new_size):
         os.truncate(self._volume_path(volume), new_size * GiB)
 
+    def copy_image_to_volume(self, context, volume, image_service, image_id, disable_sparse=False):
+        # qemu-img convert re-creates a regular file at the image's size: restore the
+        # volume's size (the rest stays sparse zeros, as on a block device)
+        super().copy_image_to_volume(context, volume, image_service, image_id,
+                                     disable_sparse=disable_sparse)  # fmt: skip
+        path = self._volume_path(volume)
+        if os.path.getsize(path) < volume.size * GiB:
+            os.truncate(path, volume.size * GiB)
+
     # -- snapshots -------------------------------------------------------
     def create_snapshot(self, snapshot):
         path = self._snapshot_path(snapshot)

@@ -38,6 +38,7 @@ APT_NEEDS = [
     ("/usr/lib/rabbitmq/bin/rabbitmq-server", "rabbitmq-server"),
     ("/usr/bin/epmd", "erlang-base"),
     ("gcc", "gcc"),
+    ("/usr/bin/qemu-img", "qemu-utils"),  # Cinder's volume <-> image copies
 ]
 
 APT_GET = ["apt-get", "-o", "DPkg::Lock::Timeout=900"]
