@@ -111,6 +111,17 @@ def run_db_syncs(p, only=None):
             f.result()
 
 
+def load_glance_metadefs(p):
+    """Glance's metadata definitions (the JSON files it ships), once, as deployments do."""
+    if os.path.exists(p.stamp("glance-metadefs")):
+        return
+    say("  loading Glance's metadata definitions")
+    metadefs = os.path.join(p.venv, "etc", "glance", "metadefs")
+    run_logged(p, "setup-glance", manage(p, "glance-manage", "glance", "glance-api.conf")
+               + ["db_load_metadefs", metadefs])  # fmt: skip
+    touch(p.stamp("glance-metadefs"))
+
+
 def compute_host_mapped(p, host="localcloud"):
     count = mysql(p, "SELECT COUNT(*) FROM nova_api.host_mappings WHERE host='%s'" % host)
     return count.strip() != "0"

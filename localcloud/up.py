@@ -5,7 +5,13 @@ import os
 
 from localcloud.cloudjson import static_info, write_cloud_json
 from localcloud.config import API_PORTS, AUTH_URL, PASSWORDS, RABBIT_PORT, REGION
-from localcloud.database import init_mariadb, mysql, run_db_syncs, setup_databases
+from localcloud.database import (
+    init_mariadb,
+    load_glance_metadefs,
+    mysql,
+    run_db_syncs,
+    setup_databases,
+)
 from localcloud.install import ensure_apt, ensure_venv
 from localcloud.procs import port_open, run_logged
 from localcloud.readiness import check_alive, wait_answers, wait_for, wait_ready
@@ -78,6 +84,7 @@ def bring_up(run, timeout):
     start_infra(run, svcs)
     setup_databases(p)
     run_db_syncs(p, only={"keystone", "glance", "placement"})
+    load_glance_metadefs(p)
     ensure_started(run, svcs, ["keystone", "glance-api", "placement-api", "neutron-stub"])
     run_db_syncs(p)
     run.step("databases ready")
