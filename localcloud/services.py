@@ -18,11 +18,15 @@ class Service:
 
 
 def gunicorn(p, name, port, module, conf, threads=4, env=None):
+    # --keep-alive 0: every response says "Connection: close".  gunicorn's default closes
+    # an idle kept-alive connection after 2 s, and a client whose next request crosses
+    # that close gets RemoteDisconnected (its pool cannot see the close coming).
     argv = [
         p.vbin("gunicorn"),
         "--bind", "127.0.0.1:%d" % port,
         "--workers", "1",
         "--threads", str(threads),
+        "--keep-alive", "0",
         "--timeout", "300",
         "--graceful-timeout", "5",
         "--no-control-socket",
