@@ -1,4 +1,4 @@
-"""``python3 -m localcloud up|down|status|seed|reset``: the local OpenStack cloud.
+"""``python3 -m localcloud up|down|status|seed|reset|stop|start``: the local OpenStack cloud.
 
 Stdlib only: this runs with the plain system python before any venv exists.  ``up``
 installs what is missing (Debian packages, the services' own venv), writes the
@@ -17,8 +17,8 @@ from localcloud.config import REPO_ROOT, CloudError, Paths
 from localcloud.procs import base_env, port_open, running_pid, session_rss_kb
 from localcloud.rest import api_answers
 from localcloud.run import Run, say
-from localcloud.services import services
-from localcloud.supervise import down
+from localcloud.services import by_name, services
+from localcloud.supervise import down, start_service, stop_service
 from localcloud.up import bring_up
 
 
@@ -92,12 +92,26 @@ def cmd_reset(args):
     return 0
 
 
+def cmd_stop(args):
+    p = Paths()
+    stop_service(p, by_name(services(p))[args.service])
+    return 0
+
+
+def cmd_start(args):
+    run = Run()
+    start_service(run, by_name(services(run.paths))[args.service], args.timeout)
+    return 0
+
+
 COMMANDS = {
     "up": cmd_up,
     "down": cmd_down,
     "status": cmd_status,
     "seed": cmd_seed,
     "reset": cmd_reset,
+    "stop": cmd_stop,
+    "start": cmd_start,
 }
 
 
@@ -117,6 +131,12 @@ def parser():
         "reset", help="down + wipe the state directory (keeps the venv unless --all)"
     )
     reset.add_argument("--all", action="store_true", help="also delete the venv")
+    names = [s.name for s in services(Paths())]
+    stop = sub.add_parser("stop", help="stop one service (e.g. for fault tests)")
+    stop.add_argument("service", choices=names)
+    start = sub.add_parser("start", help="start one service, wait until it does its job")
+    start.add_argument("service", choices=names)
+    start.add_argument("--timeout", type=int, default=120, help="readiness bound (s)")
     return ap
 
 

@@ -4,8 +4,8 @@ import datetime
 import time
 
 from localcloud.config import VOLUME_BACKEND_HOST, CloudError, ServiceDied
-from localcloud.database import compute_host_mapped, discover_compute_hosts
-from localcloud.procs import read_pidfile, running_pid
+from localcloud.database import compute_host_mapped, discover_compute_hosts, mysql
+from localcloud.procs import port_open, read_pidfile, running_pid
 from localcloud.rest import admin_token, api_answers, http
 from localcloud.run import say
 
@@ -63,19 +63,51 @@ def heartbeat_fresh(run, svc_record):
     return t.timestamp() >= started - 1.0
 
 
-def services_up(run, names, url, token, headers=None):
-    """Whether every binary in names is alive here and reports a fresh heartbeat at url."""
+# Where each project's daemons report their heartbeats: (URL, API version headers).
+HEARTBEATS = {
+    "cinder": ("http://127.0.0.1:8776/v3/%(project_id)s/os-services", None),
+    "manila": ("http://127.0.0.1:8786/v2/services", {"X-OpenStack-Manila-API-Version": "2.23"}),
+    "nova": ("http://127.0.0.1:8774/v2.1/os-services", {"OpenStack-API-Version": "compute 2.53"}),
+}
+CINDER = ["cinder-volume", "cinder-backup", "cinder-scheduler"]
+MANILA = ["manila-share", "manila-scheduler"]
+NOVA = ["nova-compute", "nova-conductor", "nova-scheduler"]
+
+
+def services_up(run, names, token, project_id):
+    """Whether every daemon in names (one project's) is alive and has a fresh heartbeat."""
     for n in names:
         check_alive(run.paths, n)
-    _, data, _ = http("GET", url, token, headers=headers)
+    url, headers = HEARTBEATS[names[0].split("-")[0]]
+    _, data, _ = http("GET", url % {"project_id": project_id}, token, headers=headers)
     up = {s["binary"] for s in (data or {}).get("services", []) if heartbeat_fresh(run, s)}
     return set(names) <= up
 
 
-CINDER = ["cinder-volume", "cinder-backup", "cinder-scheduler"]
-MANILA = ["manila-share", "manila-scheduler"]
-NOVA = ["nova-compute", "nova-conductor", "nova-scheduler"]
-MANILA_HEADERS = {"X-OpenStack-Manila-API-Version": "2.23"}
+def wait_service_ready(run, svc, timeout):
+    """Wait until one service does its job: MariaDB answers SQL, an API answers HTTP, a
+    port is open, or an oslo.service daemon reported after this run started it."""
+    p = run.paths
+    log = p.logfile(svc.name)
+    if svc.name == "mariadb":
+        def check():
+            check_alive(p, svc.name)
+            mysql(p, "SELECT 1")
+            return True
+
+        wait_for("MariaDB to accept connections", check, timeout, log)
+    elif svc.health:
+        wait_answers(p, svc.name, svc.health, timeout)
+    elif svc.port:
+        def check():
+            check_alive(p, svc.name)
+            return port_open(svc.port)
+
+        wait_for("%s on 127.0.0.1:%d" % (svc.name, svc.port), check, timeout, log)
+    else:
+        token, project_id = admin_token()
+        wait_for("%s to report up" % svc.name,
+                 lambda: services_up(run, [svc.name], token, project_id), timeout, log)
 
 
 def wait_ready(run, svcs, timeout):
@@ -85,13 +117,13 @@ def wait_ready(run, svcs, timeout):
             wait_answers(p, svc.name, svc.health, timeout)
     run.step("every API answers")
     token, project_id = admin_token()
-    cinder = "http://127.0.0.1:8776/v3/%s" % project_id
 
     def cinder_up():
-        if not services_up(run, CINDER, cinder + "/os-services", token):
+        if not services_up(run, CINDER, token, project_id):
             return False
         # the scheduler must also know the pool, or the first create is "No valid backend"
-        code, data, _ = http("GET", cinder + "/scheduler-stats/get_pools", token)
+        code, data, _ = http("GET", "http://127.0.0.1:8776/v3/%s/scheduler-stats/get_pools"
+                             % project_id, token)  # fmt: skip
         return code == 200 and VOLUME_BACKEND_HOST in [x["name"] for x in data.get("pools", [])]
 
     wait_for("the Cinder volume, backup and scheduler services to report up", cinder_up,
@@ -102,21 +134,17 @@ def wait_ready(run, svcs, timeout):
         for n in MANILA:
             check_alive(p, n)
         code, data, _ = http("GET", "http://127.0.0.1:8786/v2/scheduler-stats/pools", token,
-                             headers=MANILA_HEADERS)  # fmt: skip
+                             headers=HEARTBEATS["manila"][1])  # fmt: skip
         if code != 200 or not data.get("pools"):
             return False
-        return services_up(run, MANILA, "http://127.0.0.1:8786/v2/services", token,
-                           headers=MANILA_HEADERS)  # fmt: skip
+        return services_up(run, MANILA, token, project_id)
 
     wait_for("the Manila share pool to be listed", manila_pool, timeout,
              p.logfile("manila-share"))  # fmt: skip
     run.step("manila pool listed")
 
-    def compute_up():
-        return services_up(run, NOVA, "http://127.0.0.1:8774/v2.1/os-services", token,
-                           headers={"OpenStack-API-Version": "compute 2.53"})  # fmt: skip
-
-    wait_for("the Nova compute host to register", compute_up, timeout,
+    wait_for("the Nova compute host to register",
+             lambda: services_up(run, NOVA, token, project_id), timeout,
              p.logfile("nova-compute"))  # fmt: skip
 
     def hypervisor():

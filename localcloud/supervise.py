@@ -15,6 +15,7 @@ from localcloud.procs import (
     spawn,
     stop_pids,
 )
+from localcloud.readiness import wait_service_ready
 from localcloud.run import say
 from localcloud.services import services
 
@@ -163,6 +164,38 @@ def check_ports(run, svcs):
             )
 
 
+def forget_pid(p, name):
+    try:
+        os.unlink(p.pidfile(name))
+    except FileNotFoundError:
+        pass  # never started
+
+
+def stop_service(p, svc):
+    """Stop one service (for fault tests); the rest of the cloud keeps running."""
+    pid = running_pid(p, svc.name)
+    if not pid:
+        say("%s is not running" % svc.name)
+        return
+    killed = stop_pids([pid], STOP_TIMEOUT[svc.group])
+    forget_pid(p, svc.name)
+    say("Stopped %s (pid %d%s)" % (svc.name, pid, ", killed" if killed else ""))
+
+
+def start_service(run, svc, timeout):
+    """Start one service of a cloud that was set up, and wait until it does its job."""
+    p = run.paths
+    if not os.path.isdir(p.etc):
+        raise CloudError("the local cloud in %s was never set up; run: python3 -m localcloud up"
+                         % p.state)  # fmt: skip
+    check_ports(run, [svc])
+    pid, new = start(run, svc)
+    if not new:
+        say("%s is already running (pid %s)" % (svc.name, pid or "of another owner"))
+    wait_service_ready(run, svc, timeout)
+    say("%s %s in %.1f s" % (svc.name, "started, ready" if new else "ready", run.elapsed()))
+
+
 def down(p):
     """Stop every service of the cloud at p (apps first, then infra in reverse order)."""
     if not os.path.isdir(p.run):
@@ -180,10 +213,7 @@ def down(p):
             for name, pid in pids.items():
                 stopped.append(name + (" (killed)" if pid in killed else ""))
     for svc in svcs:
-        try:
-            os.unlink(p.pidfile(svc.name))
-        except FileNotFoundError:
-            pass  # never started
+        forget_pid(p, svc.name)
     hide_cloud_json(p)
     say("Stopped: %s" % ", ".join(stopped) if stopped else "Nothing was running")
     return 0

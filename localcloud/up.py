@@ -4,20 +4,14 @@ import json
 import os
 
 from localcloud.cloudjson import static_info, write_cloud_json
-from localcloud.config import API_PORTS, AUTH_URL, PASSWORDS, RABBIT_PORT, REGION
-from localcloud.database import (
-    init_mariadb,
-    load_glance_metadefs,
-    mysql,
-    run_db_syncs,
-    setup_databases,
-)
+from localcloud.config import API_PORTS, AUTH_URL, PASSWORDS, REGION
+from localcloud.database import init_mariadb, load_glance_metadefs, run_db_syncs, setup_databases
 from localcloud.install import ensure_apt, ensure_venv
-from localcloud.procs import port_open, run_logged
-from localcloud.readiness import check_alive, wait_answers, wait_for, wait_ready
+from localcloud.procs import run_logged
+from localcloud.readiness import wait_answers, wait_ready, wait_service_ready
 from localcloud.render import write_configs
 from localcloud.run import say
-from localcloud.services import services
+from localcloud.services import by_name, services
 from localcloud.supervise import check_ports, ensure_started
 
 INFRA_WAIT = 120
@@ -47,28 +41,14 @@ def print_summary(p):
 
 def start_infra(run, svcs):
     """MariaDB (initialised, accepting connections), epmd and RabbitMQ (not awaited)."""
-    p = run.paths
-    init_mariadb(p)
+    init_mariadb(run.paths)
     ensure_started(run, svcs, ["mariadb"])
     ensure_started(run, svcs, ["epmd", "rabbitmq"])
-
-    def mysql_ok():
-        check_alive(p, "mariadb")
-        mysql(p, "SELECT 1")
-        return True
-
-    wait_for("MariaDB to accept connections", mysql_ok, 60, p.logfile("mariadb"))
+    wait_service_ready(run, by_name(svcs)["mariadb"], 60)
 
 
-def wait_rabbit(run):
-    p = run.paths
-
-    def rabbit_ok():
-        check_alive(p, "rabbitmq")
-        return port_open(RABBIT_PORT)
-
-    wait_for("RabbitMQ on 127.0.0.1:%d" % RABBIT_PORT, rabbit_ok, INFRA_WAIT,
-             p.logfile("rabbitmq"))  # fmt: skip
+def wait_rabbit(run, svcs):
+    wait_service_ready(run, by_name(svcs)["rabbitmq"], INFRA_WAIT)
     run.step("RabbitMQ answers")
 
 
@@ -93,13 +73,13 @@ def bring_up(run, timeout):
     apps = [s.name for s in svcs if s.group == "app"]
     if os.path.exists(p.stamp("identity")):
         # identity exists from an earlier run: start everything, re-check it meanwhile
-        wait_rabbit(run)
+        wait_rabbit(run, svcs)
         ensure_started(run, svcs, apps)
         provision(p, "identity")
     else:
         provision(p, "identity")
         open(p.stamp("identity"), "w").close()
-        wait_rabbit(run)
+        wait_rabbit(run, svcs)
         ensure_started(run, svcs, apps)
     run.step("identity provisioned")
     wait_ready(run, svcs, timeout=timeout)
