@@ -9,6 +9,7 @@ few minutes: negotiating must not cost an API call on every page.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -168,6 +169,54 @@ def microversioned_client(request, service: str, client_max: str, version: str |
 
 
 # --- helpers for list pages -----------------------------------------------
+
+@dataclasses.dataclass
+class Page:
+    """One page of a list, and the markers of the pages beside it.
+
+    A marker is what the service pages by: the id of an item (Cinder, Nova,
+    Glance) or an offset (Manila).  None means there is no such page.
+    """
+
+    items: list[Any]
+    next_marker: str | None = None
+    prev_marker: str | None = None
+
+
+def marker_page(fetch: Callable[[str | None, int, bool], Iterable[Any]],
+                marker: str | None, prev_marker: str | None, limit: int) -> Page:
+    """One page of a list paged by item markers, newest first.
+
+    ``fetch(marker, limit, ascending)`` asks the service for up to ``limit``
+    items after ``marker`` (newest first, or oldest first when ascending).
+    One item more than the page holds tells whether another page follows.
+    """
+    backwards = bool(prev_marker)
+    items = list(fetch(prev_marker or marker, limit + 1, backwards))
+    more = len(items) > limit
+    items = items[:limit]
+    if backwards:
+        items.reverse()
+    has_prev, has_next = (more, True) if backwards else (bool(marker), more)
+    return Page(items,
+                next_marker=items[-1].id if has_next and items else None,
+                prev_marker=items[0].id if has_prev and items else None)
+
+
+def offset_page(fetch: Callable[[int, int], Iterable[Any]], marker: str | None,
+                prev_marker: str | None, limit: int) -> Page:
+    """One page of a list paged by offsets; the markers are the offsets of pages.
+
+    A marker that is not a non-negative number reads as the first page.
+    """
+    token = prev_marker or marker or '0'
+    offset = int(token) if token.isdigit() else 0
+    items = list(fetch(offset, limit + 1))
+    more = len(items) > limit
+    return Page(items[:limit],
+                next_marker=str(offset + limit) if more else None,
+                prev_marker=str(max(0, offset - limit)) if offset else None)
+
 
 def run_parallel(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:
     """Run independent list calls side by side; results (or exceptions) by key."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from cinderclient import api_versions
 from cinderclient import client as cinder_client
+from django.core.cache import cache
 from horizon.utils.memoized import memoized
 
 from protection_dashboard.api import base, microversions
 
 SERVICE = 'cinder'
+#: Seconds a project's volume names are trusted (see ``volume_names``).
+VOLUME_NAMES_TTL = 60
 
 
 class Volume(base.APIResourceWrapper):
@@ -54,8 +58,41 @@ def supports(request, feature: str) -> bool:
     return microversions.supports(SERVICE, feature, api_version(request))
 
 
-def volume_list(request, search_opts: dict[str, Any] | None = None) -> list[Volume]:
-    return base.wrap_all(Volume, cinderclient(request).volumes.list(search_opts=search_opts))
+def _sort(ascending: bool) -> str:
+    return 'created_at:%s' % ('asc' if ascending else 'desc')
+
+
+def volume_list_paged(request, search_opts: dict[str, Any] | None = None,
+                      marker: str | None = None, prev_marker: str | None = None,
+                      limit: int = 20) -> base.Page:
+    """One page of volumes, newest first."""
+    def fetch(marker, limit, ascending):
+        return base.wrap_all(Volume, cinderclient(request).volumes.list(
+            search_opts=dict(search_opts or {}), marker=marker, limit=limit,
+            sort=_sort(ascending)))
+    return base.marker_page(fetch, marker, prev_marker, limit)
+
+
+def volume_names(request, volume_ids: Iterable[str]) -> dict[str, str]:
+    """Id -> name of the project's volumes, enough to name ``volume_ids``.
+
+    Served from a short-lived cache of the project's light (non-detailed)
+    volume list, so naming a page of snapshots costs no call in the steady
+    state and one call, whatever the number of snapshots, when a volume is
+    new to the cache.  Ids of volumes that are gone are remembered as such.
+    Names may lag a rename by up to ``VOLUME_NAMES_TTL`` seconds.
+    """
+    key = 'protection_dashboard:volume_names:%s:%s' % (
+        request.user.services_region, request.user.project_id)
+    cached = cache.get(key)
+    wanted = set(volume_ids)
+    if cached is None or wanted - cached['names'].keys() - cached['absent']:
+        volumes = cinderclient(request).volumes.list(detailed=False)
+        names = {volume.id: volume.name for volume in volumes}
+        absent = (cached['absent'] if cached else set()) | (wanted - names.keys())
+        cached = {'names': names, 'absent': absent - names.keys()}
+        cache.set(key, cached, VOLUME_NAMES_TTL)
+    return cached['names']
 
 
 def volume_get(request, volume_id: str) -> Volume:
@@ -69,20 +106,23 @@ def volume_create_from_snapshot(request, snapshot: VolumeSnapshot, name: str | N
     return Volume(volume)
 
 
-def volume_snapshot_list_paged(
-    request, search_opts: dict[str, Any] | None = None, marker: str | None = None,
-    limit: int | None = None, sort_dir: str = 'desc',
-) -> tuple[list[VolumeSnapshot], bool]:
-    """One page of snapshots, newest first, and whether another page follows.
+def volume_snapshot_list(request, search_opts: dict[str, Any] | None = None,
+                         limit: int | None = None) -> list[VolumeSnapshot]:
+    """Snapshots, newest first (all of them unless ``limit``)."""
+    snapshots = cinderclient(request).volume_snapshots.list(
+        search_opts=dict(search_opts or {}), limit=limit, sort=_sort(False))
+    return base.wrap_all(VolumeSnapshot, snapshots)
 
-    Asks for one item more than the page holds to learn whether more follow.
-    """
-    kwargs: dict[str, Any] = {'search_opts': search_opts, 'sort': 'created_at:%s' % sort_dir}
-    if limit is not None:
-        kwargs.update(marker=marker, limit=limit + 1)
-    snapshots = cinderclient(request).volume_snapshots.list(**kwargs)
-    has_more = limit is not None and len(snapshots) > limit
-    return base.wrap_all(VolumeSnapshot, snapshots[:limit]), has_more
+
+def volume_snapshot_list_paged(request, search_opts: dict[str, Any] | None = None,
+                               marker: str | None = None, prev_marker: str | None = None,
+                               limit: int = 20) -> base.Page:
+    """One page of snapshots, newest first."""
+    def fetch(marker, limit, ascending):
+        return base.wrap_all(VolumeSnapshot, cinderclient(request).volume_snapshots.list(
+            search_opts=dict(search_opts or {}), marker=marker, limit=limit,
+            sort=_sort(ascending)))
+    return base.marker_page(fetch, marker, prev_marker, limit)
 
 
 def volume_snapshot_get(request, snapshot_id: str) -> VolumeSnapshot:

@@ -14,7 +14,7 @@ SERVICE = 'glance'
 
 class Image(base.APIResourceWrapper):
     _attrs = ['id', 'name', 'status', 'size', 'created_at', 'owner', 'visibility',
-              'disk_format', 'container_format']
+              'disk_format', 'container_format', 'instance_uuid']
 
 
 @memoized
@@ -25,8 +25,11 @@ def glanceclient_v2(request):
         auth=base.token_auth(request, endpoint), endpoint_override=endpoint)
 
 
-def image_list(request, filters: dict[str, Any] | None = None) -> list[Image]:
-    images = glanceclient_v2(request).images.list(filters=filters or {})
+def image_list(request, filters: dict[str, Any] | None = None,
+               limit: int | None = None) -> list[Image]:
+    """Images, newest first (all of them unless ``limit``)."""
+    images = glanceclient_v2(request).images.list(
+        filters=dict(filters or {}), limit=limit, sort_key='created_at', sort_dir='desc')
     return base.wrap_all(Image, list(images))
 
 

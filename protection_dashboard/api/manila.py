@@ -33,8 +33,16 @@ def manilaclient(request, version: str | None = None):
             api_versions.APIVersion(version), service_catalog_url=endpoint, **auth))
 
 
-def share_list(request, search_opts: dict[str, Any] | None = None) -> list[Share]:
-    return base.wrap_all(Share, manilaclient(request).shares.list(search_opts=search_opts))
+def share_list_paged(request, search_opts: dict[str, Any] | None = None,
+                     marker: str | None = None, prev_marker: str | None = None,
+                     limit: int = 20) -> base.Page:
+    """One page of shares, newest first (Manila pages by offset)."""
+    def fetch(offset, limit):
+        opts = dict(search_opts or {}, offset=offset, limit=limit)
+        shares = manilaclient(request).shares.list(
+            search_opts=opts, sort_key='created_at', sort_dir='desc')
+        return base.wrap_all(Share, shares)
+    return base.offset_page(fetch, marker, prev_marker, limit)
 
 
 def share_get(request, share_id: str) -> Share:
@@ -42,5 +50,6 @@ def share_get(request, share_id: str) -> Share:
 
 
 def share_snapshot_list(request, search_opts: dict[str, Any] | None = None) -> list[ShareSnapshot]:
-    snapshots = manilaclient(request).share_snapshots.list(search_opts=search_opts)
+    """Share snapshots (Manila cannot sort them by creation time)."""
+    snapshots = manilaclient(request).share_snapshots.list(search_opts=dict(search_opts or {}))
     return base.wrap_all(ShareSnapshot, snapshots)

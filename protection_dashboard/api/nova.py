@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from horizon.utils.memoized import memoized
-from novaclient import api_versions
+from novaclient import API_MAX_VERSION, api_versions
 from novaclient import client as nova_client
 
 from protection_dashboard.api import base
 
 SERVICE = 'nova'
-CLIENT_MAX_VERSION = '2.96'
 
 
 class Server(base.APIResourceWrapper):
@@ -38,13 +37,21 @@ class Server(base.APIResourceWrapper):
 def novaclient(request, version: str | None = None):
     """A Nova client at ``version``, or at the negotiated newest microversion."""
     return base.microversioned_client(
-        request, SERVICE, CLIENT_MAX_VERSION, version,
+        request, SERVICE, API_MAX_VERSION.get_string(), version,
         lambda version, endpoint, **auth: nova_client.Client(
             api_versions.APIVersion(version), endpoint_override=endpoint, **auth))
 
 
-def server_list(request, search_opts: dict[str, Any] | None = None) -> list[Server]:
-    return base.wrap_all(Server, novaclient(request).servers.list(search_opts=search_opts))
+def server_list_paged(request, search_opts: dict[str, Any] | None = None,
+                      marker: str | None = None, prev_marker: str | None = None,
+                      limit: int = 20) -> base.Page:
+    """One page of servers, newest first."""
+    def fetch(marker, limit, ascending):
+        servers = novaclient(request).servers.list(
+            search_opts=dict(search_opts or {}), marker=marker, limit=limit,
+            sort_keys=['created_at'], sort_dirs=['asc' if ascending else 'desc'])
+        return base.wrap_all(Server, servers)
+    return base.marker_page(fetch, marker, prev_marker, limit)
 
 
 def server_get(request, server_id: str) -> Server:

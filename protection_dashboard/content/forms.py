@@ -1,8 +1,9 @@
 """Protect and restore forms, generic over the protection plugins.
 
-The fields come from the plugin's JSON schemas (``schema_form``); the form
-only adds the hidden id of what it acts on and turns the service's refusal
-into an error inside the form, so the user can correct the input.
+The fields come from the plugin's JSON schemas (``schema_form``) and the
+choices only the cloud knows from the plugin's choice hooks; the form adds
+the hidden id of what it acts on and turns the service's refusal into an
+error inside the form, so the user can correct the input.
 """
 
 from __future__ import annotations
@@ -18,34 +19,31 @@ from protection_dashboard.schema_form import SchemaFormMixin
 
 
 class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
-    """A schema form that hands its validated payload to one plugin operation."""
+    """A schema form whose ``submit`` calls one operation of its plugin."""
 
-    plugin_name: str = ''
-    #: The plugin method to call ('protect' or 'restore') and the plugin
-    #: attribute naming its schema.
-    operation: str = ''
-    schema_attribute: str = ''
     #: Hidden field carrying the id of the resource or protection point.
     target_field: str = ''
     success_message = ''
     failure_message = _("The request failed.")
 
-    def __init__(self, request, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, request, *args: Any, plugin: protection_base.ProtectionPlugin,
+                 **kwargs: Any) -> None:
+        self.plugin = plugin
         super().__init__(request, *args, **kwargs)
         self.fields[self.target_field] = forms.CharField(widget=forms.HiddenInput())
+        target = self.initial.get(self.target_field) or self.data.get(self.target_field)
+        for name, choices in self.cloud_choices(request, target).items():
+            self.set_choices(name, choices)
 
-    @property
-    def plugin(self) -> protection_base.ProtectionPlugin:
-        return protection_base.get(self.plugin_name)
+    def cloud_choices(self, request, target: str) -> dict[str, list[tuple[str, str]]]:
+        raise NotImplementedError
 
-    @property
-    def schema_name(self) -> str:
-        return getattr(self.plugin, self.schema_attribute)
+    def submit(self, request, target: str, options: dict[str, Any]) -> Any:
+        raise NotImplementedError
 
     def handle(self, request, data):
-        operation = getattr(self.plugin, self.operation)
         try:
-            result = operation(request, data[self.target_field], self.schema_data)
+            result = self.submit(request, data[self.target_field], self.schema_data)
         except pd_exceptions.REFUSED as exc:
             # The service understood and refused (bad state, quota, ...): say
             # why in the form, where the user can change the input.
@@ -61,14 +59,30 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
 
 
 class ProtectForm(PluginForm):
-    operation = 'protect'
-    schema_attribute = 'options_schema'
     target_field = 'resource_id'
     success_message = _('Creating protection point "%s".')
 
+    @property
+    def schema_name(self) -> str:
+        return self.plugin.options_schema
+
+    def cloud_choices(self, request, target):
+        return self.plugin.protect_choices(request, target)
+
+    def submit(self, request, target, options):
+        return self.plugin.protect(request, target, options)
+
 
 class RestoreForm(PluginForm):
-    operation = 'restore'
-    schema_attribute = 'restore_schema'
     target_field = 'point_id'
     success_message = _('Restoring to "%s".')
+
+    @property
+    def schema_name(self) -> str:
+        return self.plugin.restore_schema
+
+    def cloud_choices(self, request, target):
+        return self.plugin.restore_choices(request, target)
+
+    def submit(self, request, target, options):
+        return self.plugin.restore(request, target, options)

@@ -10,12 +10,17 @@ from horizon.utils import filters
 from protection_dashboard.protection import base as protection_base
 
 
+def status_choices(success, failure) -> tuple[tuple[str, bool], ...]:
+    """Horizon's status choices: steady statuses True, failures False, others poll."""
+    return (tuple((status, True) for status in sorted(success))
+            + tuple((status, False) for status in sorted(failure)))
+
+
 def status_column(plugin: protection_base.ProtectionPlugin) -> tables.Column:
     """A status column whose rows poll (ajax) while the status is in progress."""
-    choices = tuple((status, True) for status in sorted(plugin.success_statuses)) + tuple(
-        (status, False) for status in sorted(plugin.failure_statuses))
     return tables.Column('status', verbose_name=_("Status"), status=True,
-                         status_choices=choices,
+                         status_choices=status_choices(plugin.success_statuses,
+                                                       plugin.failure_statuses),
                          filters=(filters.replace_underscores, defaultfilters.title))
 
 
@@ -30,12 +35,16 @@ def created_column() -> tables.Column:
 
 
 class PluginDeleteAction(tables.DeleteAction):
-    """Delete protection points through their plugin, in the states it allows."""
+    """Delete protection points through their plugin, in the states it allows.
 
-    plugin_name = ''
+    Subclasses set ``plugin`` and ``policy_rules = plugin.delete_policy``;
+    Horizon checks both for each object before ``delete`` is called.
+    """
+
+    plugin: protection_base.ProtectionPlugin
 
     def allowed(self, request, datum=None):
-        return datum is None or protection_base.get(self.plugin_name).can_delete(datum.status)
+        return datum is None or self.plugin.can_delete(datum.status)
 
     def delete(self, request, obj_id):
-        protection_base.get(self.plugin_name).delete(request, obj_id)
+        self.plugin.delete(request, obj_id)

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from horizon import exceptions
 
 
-def list_or_handle(request, result: list[Any] | Exception, message: str) -> list[Any]:
-    """The list a parallel call returned, or an error banner and an empty list.
+def handle_failure(request, error: Exception, message: str) -> None:
+    """An error banner for a failure that a worker thread returned.
 
-    ``exceptions.handle`` reads the exception being handled, so the failure
-    a worker thread returned is re-raised here first.
+    ``exceptions.handle`` reads the exception being handled, so it is
+    re-raised here first.
     """
-    if not isinstance(result, Exception):
-        return result
     try:
-        raise result
+        raise error
     except Exception:
         exceptions.handle(request, message)
-    return []
+

@@ -1,30 +1,127 @@
 """The protection plugin contract and its registry.
 
-A plugin says, for one resource type, what protecting, restoring and deleting
-mean, which schemas describe the options of protect and restore, and how the
-statuses of its protection points read (success, failure, in progress).  The
-panels are generic over this contract; a new resource type is one plugin
-module, its schemas and its panel.
+Three kinds of plugin, after Karbor's model:
+
+* a ``ResourceType`` (Karbor's protectable plugin) lists and shows the
+  resources of one type, e.g. ``OS::Cinder::Volume``;
+* a ``PointSource`` lists the protection points of one kind for a resource
+  type (one bulk call, joined to the resources by ``parent_key``);
+* a ``ProtectionPlugin`` is a point source that can also protect, restore
+  and delete, with the schemas of its forms and the policy rules of each
+  operation.
+
+Several point sources may serve one resource type (a volume has snapshots
+and backups).  The pages are generated from what is registered here: a new
+resource type is one module in this package (found by ``discover``), its
+schemas and its own panel, and nothing else changes.
 """
 
 from __future__ import annotations
 
 import abc
+import dataclasses
+import importlib
+import pkgutil
+from collections.abc import Callable
 from typing import Any, ClassVar
 
+from protection_dashboard import api, features
 
-class ProtectionPlugin(abc.ABC):
-    #: Karbor-style resource type, e.g. ``OS::Cinder::Volume``.
+#: A policy rule as Horizon's ``policy.check`` takes it: (service, rule).
+PolicyRules = tuple[tuple[str, str], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """A column of a resource type's Protectables table (data, not markup).
+
+    ``kind`` tells the table how to show the value: ``text``, ``size`` (GiB)
+    or ``yesno``.  ``value`` is an attribute name or a function of the resource.
+    """
+
+    name: str
+    value: str | Callable[[Any], Any]
+    label: str
+    kind: str = 'text'
+
+
+class ServicePlugin(abc.ABC):
+    """What every plugin shares: the service it needs and its settings toggle."""
+
+    #: Key of ``api.base.SERVICE_TYPES`` (the catalog types tried in order).
+    service: ClassVar[str]
+    #: A ``PROTECTION_DASHBOARD`` toggle (``features.DEFAULTS``), or None.
+    feature: ClassVar[str | None] = None
+
+    def is_enabled(self, request) -> bool:
+        """The service is in the catalog and the operator has not switched it off."""
+        if self.feature is not None and not features.get_feature(self.feature):
+            return False
+        return api.base.is_service_enabled(request, self.service)
+
+
+class ResourceType(ServicePlugin):
+    """A protectable resource type: how to list and show its resources."""
+
     resource_type: ClassVar[str]
-    #: Registry key, unique per plugin.
+    #: Heading of the type's table, and the table's name (HTML ids, URL params).
+    label: ClassVar[str]
+    table_name: ClassVar[str]
+    #: Where the type's table stands on the Protectables page.
+    position: ClassVar[int]
+    #: Columns besides name, status, newest protection point and project.
+    columns: ClassVar[tuple[Column, ...]] = ()
+    #: Steady statuses; any other status keeps a row polling.
+    steady_statuses: ClassVar[frozenset[str]]
+    failure_statuses: ClassVar[frozenset[str]] = frozenset({'error'})
+
+    @abc.abstractmethod
+    def list_page(self, request, *, all_projects: bool, marker: str | None,
+                  prev_marker: str | None, limit: int) -> api.base.Page:
+        """One page of the resources (of the user's project, or of all projects)."""
+
+    @abc.abstractmethod
+    def get(self, request, resource_id: str) -> Any:
+        """One resource; it has ``id``, ``name``, ``status`` and ``project_id``."""
+
+
+class PointSource(ServicePlugin):
+    """Protection points of one kind, listed in bulk and joined to their resources."""
+
+    #: Registry key, unique per point source.
     name: ClassVar[str]
+    resource_type: ClassVar[str]
+    #: Attribute of a point holding the id of its resource.
+    parent_key: ClassVar[str]
+
+    @abc.abstractmethod
+    def list_points(self, request, *, all_projects: bool = False,
+                    resource_id: str | None = None) -> list[Any]:
+        """The points (each with ``created_at``) of every resource, or of one."""
+
+    def parent_of(self, point: Any) -> str | None:
+        return getattr(point, self.parent_key, None)
+
+
+class ProtectionPlugin(PointSource):
+    """A point source that protects, restores and deletes (one Karbor protection plugin)."""
+
     #: Schema names (files in ``schemas/``) of the protect and restore forms.
     options_schema: ClassVar[str]
     restore_schema: ClassVar[str]
+    #: The row action offered on the resources, and the URL name of its form
+    #: (reversed with the resource id).
+    protect_label: ClassVar[str]
+    protect_url: ClassVar[str]
+    #: Resource statuses in which the service accepts a protect.
+    protectable_statuses: ClassVar[frozenset[str]]
+    #: The services' policy rules of each operation; the views check them too.
+    protect_policy: ClassVar[PolicyRules] = ()
+    restore_policy: ClassVar[PolicyRules] = ()
+    delete_policy: ClassVar[PolicyRules] = ()
     #: Statuses of a protection point.
     success_statuses: ClassVar[frozenset[str]] = frozenset({'available'})
     failure_statuses: ClassVar[frozenset[str]] = frozenset({'error'})
-    transitional_statuses: ClassVar[frozenset[str]] = frozenset()
     #: Statuses in which the service accepts a delete.
     deletable_statuses: ClassVar[frozenset[str]] = frozenset({'available', 'error'})
 
@@ -40,6 +137,21 @@ class ProtectionPlugin(abc.ABC):
     def delete(self, request, point_id: str) -> None:
         """Delete a protection point."""
 
+    def quota_exceeded(self, request) -> bool:
+        """Whether the project's quota leaves no room for another point."""
+        return False
+
+    def protect_choices(self, request, resource_id: str) -> dict[str, list[tuple[str, str]]]:
+        """Choices of protect-form fields that only the cloud knows, by field name."""
+        return {}
+
+    def restore_choices(self, request, point_id: str) -> dict[str, list[tuple[str, str]]]:
+        """Choices of restore-form fields that only the cloud knows, by field name."""
+        return {}
+
+    def can_protect(self, resource: Any) -> bool:
+        return (resource.status or '').lower() in self.protectable_statuses
+
     def status_state(self, status: str | None) -> bool | None:
         """Horizon's status-column reading: True done, False failed, None in progress."""
         status = (status or '').lower()
@@ -53,20 +165,58 @@ class ProtectionPlugin(abc.ABC):
         return (status or '').lower() in self.deletable_statuses
 
 
-_REGISTRY: dict[str, ProtectionPlugin] = {}
+_TYPES: dict[str, ResourceType] = {}
+_SOURCES: dict[str, PointSource] = {}
 
 
-def register(plugin_class: type[ProtectionPlugin]) -> type[ProtectionPlugin]:
-    """Class decorator: add one instance of the plugin to the registry."""
-    if plugin_class.name in _REGISTRY:
-        raise ValueError('protection plugin %r registered twice' % plugin_class.name)
-    _REGISTRY[plugin_class.name] = plugin_class()
+def register(plugin_class: type) -> type:
+    """Class decorator: add one instance of a resource type or point source."""
+    if issubclass(plugin_class, ResourceType):
+        registry, key = _TYPES, plugin_class.resource_type
+    elif issubclass(plugin_class, PointSource):
+        registry, key = _SOURCES, plugin_class.name
+    else:
+        raise TypeError('%r is not a protection plugin' % plugin_class)
+    if key in registry:
+        raise ValueError('protection plugin %r registered twice' % key)
+    registry[key] = plugin_class()
     return plugin_class
 
 
-def get(name: str) -> ProtectionPlugin:
-    return _REGISTRY[name]
+def discover() -> None:
+    """Import every plugin module of this package, which registers its plugins."""
+    package = importlib.import_module(__package__)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module('%s.%s' % (__package__, module.name))
 
 
-def registered() -> dict[str, ProtectionPlugin]:
-    return dict(_REGISTRY)
+def get(name: str) -> PointSource:
+    """A point source or protection plugin by name."""
+    return _SOURCES[name]
+
+
+def resource_type(name: str) -> ResourceType:
+    return _TYPES[name]
+
+
+def resource_types() -> list[ResourceType]:
+    """Every registered resource type, in page order."""
+    return sorted(_TYPES.values(), key=lambda registered: registered.position)
+
+
+def point_sources(type_name: str) -> list[PointSource]:
+    """Every registered point source (protection plugins included) of a resource type."""
+    return [source for source in _SOURCES.values() if source.resource_type == type_name]
+
+
+def protection_plugins(type_name: str) -> list[ProtectionPlugin]:
+    return [source for source in point_sources(type_name)
+            if isinstance(source, ProtectionPlugin)]
+
+
+def enabled_types(request) -> list[ResourceType]:
+    return [registered for registered in resource_types() if registered.is_enabled(request)]
+
+
+def enabled_point_sources(request, type_name: str) -> list[PointSource]:
+    return [source for source in point_sources(type_name) if source.is_enabled(request)]

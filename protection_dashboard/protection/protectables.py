@@ -1,98 +1,112 @@
 """The protectable resources of a project and their newest protection points.
 
-One list call per resource type and one per kind of protection point, run in
-parallel and joined here: never a call per resource.
+Generic over the registry: for each enabled resource type, one call for the
+page of resources and one bulk call per enabled point source, all run in
+parallel and joined here; never a call per resource.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from protection_dashboard import api
+from protection_dashboard.protection import base
 
-VOLUME = 'OS::Cinder::Volume'
-SHARE = 'OS::Manila::Share'
-SERVER = 'OS::Nova::Server'
-CINDER_LIMITS = 'cinder_limits'
-RESOURCE_TYPES = (VOLUME, SHARE, SERVER)
+LOG = logging.getLogger(__name__)
 
 
-def newest_by(points: Iterable[Any], key: str) -> dict[str, str]:
-    """Map each parent id (``key`` attribute of a point) to its newest ``created_at``."""
+class _Unknown:
+    """The newest protection point could not be read (a point list failed)."""
+
+    def __repr__(self) -> str:
+        return 'UNKNOWN'
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclasses.dataclass
+class TypePage:
+    """One resource type's page: its resources (or the failure of their list)."""
+
+    resource_type: base.ResourceType
+    page: api.base.Page | Exception
+    #: Failures of the type's point lists: its newest points are unknown.
+    point_errors: list[Exception]
+
+
+def newest_by(points: Iterable[Any], parent_of) -> dict[str, str]:
+    """Map each parent id (``parent_of(point)``) to its newest ``created_at``."""
     newest: dict[str, str] = {}
     for point in points:
-        parent = getattr(point, key, None)
+        parent = parent_of(point)
         created = getattr(point, 'created_at', None)
         if parent and created and created > newest.get(parent, ''):
             newest[parent] = created
     return newest
 
 
-def _calls(request, all_projects: bool) -> dict[str, Any]:
-    def opts() -> dict[str, Any] | None:
-        """A new dict per call: the clients add their own keys to search_opts."""
-        return {'all_tenants': True} if all_projects else None
-
-    calls: dict[str, Any] = {}
-    if api.base.is_service_enabled(request, 'cinder'):
-        calls[VOLUME] = lambda: api.cinder.volume_list(request, search_opts=opts())
-        calls['volume_snapshots'] = lambda: api.cinder.volume_snapshot_list_paged(
-            request, search_opts=opts())[0]
-        calls[CINDER_LIMITS] = lambda: api.cinder.absolute_limits(request)
-    if api.base.is_service_enabled(request, 'manila'):
-        calls[SHARE] = lambda: api.manila.share_list(request, search_opts=opts())
-        calls['share_snapshots'] = lambda: api.manila.share_snapshot_list(
-            request, search_opts=opts())
-    if api.base.is_service_enabled(request, 'nova'):
-        calls[SERVER] = lambda: api.nova.server_list(request, search_opts=opts())
-        if api.base.is_service_enabled(request, 'glance'):
-            calls['server_images'] = lambda: api.glance.image_list(
-                request, filters={'image_type': 'snapshot'})
-    return calls
-
-
-def _annotate(resources: list[Any], newest: dict[str, str]) -> list[Any]:
+def _annotate(resources: list[Any], point_lists: list[tuple[base.PointSource, list[Any]]],
+              unknown: bool) -> None:
+    newest: dict[str, str] = {}
+    for source, points in point_lists:
+        for parent, created in newest_by(points, source.parent_of).items():
+            if created > newest.get(parent, ''):
+                newest[parent] = created
     for resource in resources:
-        resource.last_protected = newest.get(resource.id)
-    return resources
+        resource.last_protected = UNKNOWN if unknown else newest.get(resource.id)
 
 
-def load(request, all_projects: bool = False) -> dict[str, Any]:
-    """Resources by type; a failed list call yields its exception instead of a list.
+def load(request, types: list[base.ResourceType], *, all_projects: bool,
+         markers: dict[str, tuple[str | None, str | None]], limit: int) -> list[TypePage]:
+    """A page of each resource type, joined with the newest point of each resource.
 
-    A failed protection-point call only loses the newest-protection column.
-    Also the Cinder limits (``CINDER_LIMITS``), for the quota check of the
-    snapshot action: one call per page, not one per row.
+    ``markers`` maps a type's table name to its (marker, prev_marker).  A failed
+    resource list yields its exception as the page; a failed point list leaves
+    the newest points of that type unknown (``UNKNOWN``), never "not protected".
     """
-    results = api.base.run_parallel(_calls(request, all_projects))
+    calls = {}
+    sources = {}
+    for registered in types:
+        marker, prev_marker = markers.get(registered.table_name, (None, None))
+        calls[registered.resource_type] = (
+            lambda registered=registered, marker=marker, prev_marker=prev_marker:
+            registered.list_page(request, all_projects=all_projects, marker=marker,
+                                 prev_marker=prev_marker, limit=limit))
+        sources[registered.resource_type] = base.enabled_point_sources(
+            request, registered.resource_type)
+        for source in sources[registered.resource_type]:
+            calls[source.name] = (lambda source=source: source.list_points(
+                request, all_projects=all_projects))
+    results = api.base.run_parallel(calls)
 
-    def points(key: str) -> list[Any]:
-        value = results.get(key, [])
-        return [] if isinstance(value, Exception) else value
-
-    joined: dict[str, Any] = {CINDER_LIMITS: results.get(CINDER_LIMITS)}
-    if VOLUME in results:
-        joined[VOLUME] = results[VOLUME]
-        if not isinstance(results[VOLUME], Exception):
-            _annotate(results[VOLUME], newest_by(points('volume_snapshots'), 'volume_id'))
-    if SHARE in results:
-        joined[SHARE] = results[SHARE]
-        if not isinstance(results[SHARE], Exception):
-            _annotate(results[SHARE], newest_by(points('share_snapshots'), 'share_id'))
-    if SERVER in results:
-        joined[SERVER] = results[SERVER]
-        if not isinstance(results[SERVER], Exception):
-            images = points('server_images')
-            for image in images:
-                image.server_id = getattr(image._apiresource, 'instance_uuid', None)
-            _annotate(results[SERVER], newest_by(images, 'server_id'))
-    return joined
+    pages = []
+    for registered in types:
+        page = results[registered.resource_type]
+        point_lists = [(source, results[source.name])
+                       for source in sources[registered.resource_type]]
+        errors = [points for _source, points in point_lists if isinstance(points, Exception)]
+        if not isinstance(page, Exception):
+            _annotate(page.items, [(s, p) for s, p in point_lists
+                                   if not isinstance(p, Exception)], unknown=bool(errors))
+        pages.append(TypePage(registered, page, errors))
+    return pages
 
 
-def quota_exhausted(limits: dict[str, int] | None, count_key: str, used_key: str) -> bool:
-    """True when a Cinder absolute limit is used up (a negative maximum is unlimited)."""
-    if not isinstance(limits, dict) or count_key not in limits:
-        return False
-    maximum = limits[count_key]
-    return 0 <= maximum <= limits.get(used_key, 0)
+def load_one(request, registered: base.ResourceType, resource_id: str) -> Any:
+    """One resource with its newest protection point: its own calls only (row updates)."""
+    resource = registered.get(request, resource_id)
+    point_lists = []
+    unknown = False
+    for source in base.enabled_point_sources(request, registered.resource_type):
+        try:
+            point_lists.append((source, source.list_points(request, resource_id=resource_id)))
+        except Exception as exc:
+            LOG.warning('Listing %s of %s failed, its newest point is unknown: %s',
+                        source.name, resource_id, exc)
+            unknown = True
+    _annotate([resource], point_lists, unknown)
+    return resource

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from protection_dashboard import api
 from protection_dashboard.protection import base
+from protection_dashboard.protection.cinder_volume import VolumeType, all_projects_opts
 
 
 def force_flag(request, force: bool) -> bool | None:
@@ -24,15 +27,41 @@ def force_flag(request, force: bool) -> bool | None:
     return bool(force)
 
 
+def quota_used_up(limits: dict[str, int], count_key: str, used_key: str) -> bool:
+    """True when a Cinder absolute limit is used up (a negative maximum is unlimited)."""
+    if count_key not in limits:
+        return False
+    maximum = limits[count_key]
+    return 0 <= maximum <= limits.get(used_key, 0)
+
+
 @base.register
 class VolumeSnapshotPlugin(base.ProtectionPlugin):
-    resource_type = 'OS::Cinder::Volume'
+    resource_type = VolumeType.resource_type
     name = 'volume_snapshot'
+    service = 'cinder'
+    parent_key = 'volume_id'
     options_schema = 'volume_snapshot_options'
     restore_schema = 'volume_snapshot_restore'
+    protect_label = _("Create Snapshot")
+    protect_url = 'horizon:project:volume_snapshots:create'
+    protectable_statuses = frozenset({'available', 'in-use'})
+    protect_policy = (('volume', 'volume:create_snapshot'),)
+    restore_policy = (('volume', 'volume:create'),)
+    delete_policy = (('volume', 'volume:delete_snapshot'),)
     failure_statuses = frozenset({'error', 'error_deleting'})
-    transitional_statuses = frozenset({'creating', 'deleting', 'restoring', 'unmanaging',
-                                       'backing-up', 'updating'})
+
+    def list_points(self, request, *, all_projects=False, resource_id=None):
+        opts = all_projects_opts(all_projects)
+        if resource_id:
+            opts['volume_id'] = resource_id
+        return api.cinder.volume_snapshot_list(request, search_opts=opts,
+                                               limit=1 if resource_id else None)
+
+    def quota_exceeded(self, request) -> bool:
+        limits = api.cinder.absolute_limits(request)
+        return (quota_used_up(limits, 'maxTotalSnapshots', 'totalSnapshotsUsed')
+                or quota_used_up(limits, 'maxTotalVolumeGigabytes', 'totalGigabytesUsed'))
 
     def protect(self, request, resource_id: str,
                 options: dict[str, Any]) -> api.cinder.VolumeSnapshot:

@@ -64,11 +64,11 @@ def volume(request_, cleanup):
 
 
 @pytest.fixture
-def attached_volume(request_):
+def attached_volume(request_, cloud_info):
     """The seeded volume attached to the seeded server (``python3 -m localcloud seed``)."""
-    found = api.cinder.volume_list(request_, search_opts={'name': 'seed-volume-attached'})
-    assert found and found[0].status == 'in-use', 'the seeded attached volume is not in-use'
-    return found[0]
+    found = api.cinder.volume_get(request_, cloud_info['seed']['volume_attached']['id'])
+    assert found.status == 'in-use', 'the seeded attached volume is not in-use'
+    return found
 
 
 def protect(request, volume_id, cleanup, force=False):

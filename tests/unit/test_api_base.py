@@ -1,12 +1,15 @@
 """The service layer at the HTTP boundary: endpoints, version discovery, negotiation."""
 
+from unittest import mock
+
 import pytest
 import requests_mock
 from django.test import override_settings
+from novaclient.api_versions import APIVersion
 from openstack_auth import utils as auth_utils
 from openstack_dashboard.test import helpers
 
-from protection_dashboard.api import base, cinder, manila, microversions
+from protection_dashboard.api import base, cinder, manila, microversions, nova
 
 CINDER_URL = 'http://cinder.example:8776/v3/tenant'
 VERSION_DOC = {'versions': [{'id': 'v3.0', 'status': 'CURRENT', 'min_version': '3.0',
@@ -101,13 +104,24 @@ class ClientTests(helpers.TestCase):
             listing = http.get(endpoint + '/snapshots/detail', json={'snapshots': [
                 {'id': 's1', 'name': 'one', 'volume_id': 'v1', 'status': 'available',
                  'size': 1, 'created_at': '2026-01-01T00:00:00'}]})
-            snapshots, has_more = cinder.volume_snapshot_list_paged(self.request, limit=20)
-        self.assertEqual(['s1'], [s.id for s in snapshots])
-        self.assertFalse(has_more)
+            page = cinder.volume_snapshot_list_paged(self.request, limit=20)
+        self.assertEqual(['s1'], [s.id for s in page.items])
+        self.assertIsNone(page.next_marker)
         sent = listing.last_request
         self.assertEqual(self.request.user.token.id, sent.headers['X-Auth-Token'])
         self.assertEqual('volume 3.70', sent.headers['OpenStack-API-Version'])
         self.assertEqual(['21'], sent.qs['limit'])
+
+    def test_nova_speaks_the_newest_version_of_the_installed_library(self):
+        endpoint = base.endpoint_for(self.request, 'nova')
+        root = base._split_endpoint(endpoint)[0]
+        newer_server = {'versions': [{'id': 'v2.0', 'version': '2.200',
+                                      'min_version': '2.1'}]}
+        with requests_mock.Mocker() as http, \
+                mock.patch.object(nova, 'API_MAX_VERSION', APIVersion('2.90')):
+            http.get(root, json=newer_server)
+            client = nova.novaclient(self.request)
+        self.assertEqual('2.90', client.api_version.get_string())
 
     def test_missing_service_raises_service_unavailable(self):
         self.request.user.service_catalog = [

@@ -1,25 +1,41 @@
 """Volume snapshot protection: the plugin, its forms, the snapshots panel."""
 
+import types
 from unittest import mock
 
 from cinderclient import exceptions as cinder_exc
+from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 from openstack_dashboard.test import helpers
 
 from protection_dashboard import api
 from protection_dashboard.api import cinder
+from protection_dashboard.api.base import Page
 from protection_dashboard.protection import base as protection_base
-from protection_dashboard.protection import volume_snapshot
 from tests.unit.fakes import fake
 
 INDEX_URL = reverse('horizon:project:volume_snapshots:index')
 PLUGIN = protection_base.get('volume_snapshot')
+#: The project of Horizon's test user.
+PROJECT_ID = '1'
+
+
+def deny_rule(denied):
+    """A policy check that refuses one rule and allows the rest."""
+    def check(rules, request, *args, **kwargs):
+        return all(rule != denied for _service, rule in rules)
+    return check
+
+
+DENY = mock.patch('openstack_dashboard.policy.check', return_value=False)
 
 
 def make_volume(status='available', **attrs):
     values = {'id': 'vol-1', 'name': 'data', 'size': 2, 'status': status,
               'attachments': [{'server_id': 'srv'}] if status == 'in-use' else [],
-              'description': '', 'created_at': '2026-01-01T00:00:00'}
+              'description': '', 'created_at': '2026-01-01T00:00:00',
+              'os-vol-tenant-attr:tenant_id': PROJECT_ID}
     values.update(attrs)
     return fake(cinder.Volume, **values)
 
@@ -64,9 +80,18 @@ class PluginTests(helpers.TestCase):
         self.assertIsNone(PLUGIN.status_state('creating'))
         self.assertTrue(PLUGIN.can_delete('error'))
         self.assertFalse(PLUGIN.can_delete('creating'))
-        self.assertEqual('OS::Cinder::Volume', PLUGIN.resource_type)
-        self.assertIn('volume_snapshot', protection_base.registered())
-        self.assertIs(volume_snapshot.VolumeSnapshotPlugin, type(PLUGIN))
+        self.assertTrue(PLUGIN.can_protect(make_volume('in-use')))
+        self.assertFalse(PLUGIN.can_protect(make_volume('attaching')))
+
+    @helpers.create_mocks({api.cinder: ['absolute_limits']})
+    def test_quota_is_exceeded_when_snapshots_or_gigabytes_are_used_up(self):
+        for limits, exceeded in (
+                ({'maxTotalSnapshots': 10, 'totalSnapshotsUsed': 9}, False),
+                ({'maxTotalSnapshots': 10, 'totalSnapshotsUsed': 10}, True),
+                ({'maxTotalSnapshots': -1, 'totalSnapshotsUsed': 99}, False),
+                ({'maxTotalVolumeGigabytes': 5, 'totalGigabytesUsed': 5}, True)):
+            self.mock_absolute_limits.return_value = limits
+            self.assertIs(exceeded, PLUGIN.quota_exceeded(self.request), limits)
 
 
 class ProtectViewTests(helpers.TestCase):
@@ -87,6 +112,40 @@ class ProtectViewTests(helpers.TestCase):
         self.assertContains(response, 'attached to an instance')
         self.assertContains(response, '3 of 10 Used')
         self.assertTrue(response.context['form'].initial['force'])
+
+    @helpers.create_mocks({api.cinder: ['volume_get', 'supports', 'absolute_limits']})
+    def test_force_box_only_where_the_flag_is_sent(self):
+        self._mock_context(make_volume('in-use'), implied=True)
+        response = self.client.get(self.url)
+        self.assertContains(response, 'without the force flag')
+        self.assertContains(response, '<input type="hidden" name="force"', html=False)
+        self.assertNotContains(response, 'type="checkbox" name="force"')
+        self._mock_context(make_volume('in-use'), implied=False)
+        response = self.client.get(self.url)
+        self.assertContains(response, 'type="checkbox" name="force"')
+        self.assertContains(response, 'keep Force checked')
+
+    @helpers.create_mocks({api.cinder: ['volume_get', 'supports', 'absolute_limits',
+                                        'volume_snapshot_create']})
+    def test_policy_is_enforced_by_the_view(self):
+        with DENY:
+            get = self.client.get(self.url)
+            post = self.client.post(self.url, {'resource_id': 'vol-1', 'snapshot_name': 'n',
+                                               'description': 'd'})
+        for response in (get, post):
+            self.assertEqual(403, response.status_code)
+            self.assertTemplateUsed(response, 'not_authorized.html')
+        self.mock_volume_get.assert_not_called()
+        self.mock_volume_snapshot_create.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_get', 'supports', 'absolute_limits',
+                                        'volume_snapshot_create']})
+    def test_a_volume_of_another_project_is_refused(self):
+        self._mock_context(make_volume(**{'os-vol-tenant-attr:tenant_id': 'other'}))
+        response = self.client.post(self.url, {'resource_id': 'vol-1', 'snapshot_name': 'n',
+                                               'description': 'd'})
+        self.assertEqual(403, response.status_code)
+        self.mock_volume_snapshot_create.assert_not_called()
 
     @helpers.create_mocks({api.cinder: ['volume_get', 'supports', 'absolute_limits']})
     def test_available_volume_has_plain_label(self):
@@ -133,31 +192,43 @@ class ProtectViewTests(helpers.TestCase):
 
 class IndexViewTests(helpers.TestCase):
 
-    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_list']})
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_names']})
     def test_page_of_20_snapshots_costs_two_calls(self):
         snapshots = [make_snapshot(i, volume_id='vol-%d' % (i % 3)) for i in range(20)]
-        self.mock_volume_snapshot_list_paged.return_value = (snapshots, True)
-        self.mock_volume_list.return_value = [make_volume(id='vol-%d' % i, name='v%d' % i)
-                                              for i in range(3)]
-        response = self.client.get(INDEX_URL)
+        self.mock_volume_snapshot_list_paged.return_value = Page(snapshots, 'snap-19')
+        self.mock_volume_names.return_value = {'vol-%d' % i: 'v%d' % i for i in range(3)}
+        response = self.client.get(INDEX_URL, {'snapshot_marker': 'snap-x'})
         self.assertEqual(200, response.status_code)
         rows = response.context['table'].data
         self.assertEqual(20, len(rows))
-        self.assertEqual('v1', rows[1].volume.name)
-        self.assertEqual(1, self.mock_volume_snapshot_list_paged.call_count)
-        self.assertEqual(1, self.mock_volume_list.call_count)
-        self.assertTrue(response.context['table'].has_more_data())
+        self.assertEqual('v1', rows[1].volume_name)
+        self.mock_volume_snapshot_list_paged.assert_called_once_with(
+            mock.ANY, search_opts={}, marker='snap-x', prev_marker=None, limit=20)
+        self.mock_volume_names.assert_called_once_with(mock.ANY, {'vol-0', 'vol-1', 'vol-2'})
         self.assertContains(response, 'snapshot_marker=snap-19')
 
-    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_list']})
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_names']})
     def test_error_snapshot_is_shown_with_delete_action(self):
-        self.mock_volume_snapshot_list_paged.return_value = ([make_snapshot(status='error')],
-                                                             False)
-        self.mock_volume_list.return_value = [make_volume()]
+        self.mock_volume_snapshot_list_paged.return_value = Page([make_snapshot(status='error')])
+        self.mock_volume_names.return_value = {}
         response = self.client.get(INDEX_URL)
         self.assertContains(response, 'Error')
         self.assertContains(response, 'Delete Volume Snapshot')
         self.assertNotContains(response, 'Restore to New Volume')
+        # A volume that is gone: the snapshot names its id.
+        self.assertContains(response, 'vol-1')
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_get', 'volume_names',
+                                        'volume_snapshot_list_paged']})
+    def test_row_update_names_the_volume_and_lists_nothing(self):
+        self.mock_volume_snapshot_get.return_value = make_snapshot()
+        self.mock_volume_names.return_value = {'vol-1': 'data-volume'}
+        response = self.client.get(INDEX_URL, {
+            'action': 'row_update', 'table': 'volume_snapshots', 'obj_id': 'snap-1'},
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertContains(response, 'data-volume')
+        self.mock_volume_names.assert_called_once_with(mock.ANY, {'vol-1'})
+        self.mock_volume_snapshot_list_paged.assert_not_called()
 
     @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged']})
     def test_cinder_down_is_a_banner(self):
@@ -166,14 +237,50 @@ class IndexViewTests(helpers.TestCase):
         self.assertEqual(200, response.status_code)
         self.assertMessageCount(response, error=1)
 
-    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_list',
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_names',
                                         'volume_snapshot_delete']})
     def test_delete_goes_through_the_plugin(self):
-        self.mock_volume_snapshot_list_paged.return_value = ([make_snapshot()], False)
-        self.mock_volume_list.return_value = [make_volume()]
+        self.mock_volume_snapshot_list_paged.return_value = Page([make_snapshot()])
+        self.mock_volume_names.return_value = {}
         response = self.client.post(INDEX_URL, {'action': 'volume_snapshots__delete__snap-1'})
         self.assertRedirectsNoFollow(response, INDEX_URL)
         self.mock_volume_snapshot_delete.assert_called_once_with(mock.ANY, 'snap-1')
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_names',
+                                        'volume_snapshot_delete']})
+    def test_delete_is_refused_without_the_policy_rule(self):
+        self.mock_volume_snapshot_list_paged.return_value = Page([make_snapshot()])
+        self.mock_volume_names.return_value = {}
+        with override_settings(POLICY_CHECK_FUNCTION=deny_rule('volume:delete_snapshot')):
+            self.client.post(INDEX_URL, {'action': 'volume_snapshots__delete__snap-1'})
+        self.mock_volume_snapshot_delete.assert_not_called()
+
+
+class VolumeNamesTests(helpers.TestCase):
+    """Naming a page of snapshots costs one light list at most, whatever the counts."""
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+        self.client_mock = mock.Mock()
+        self.client_mock.volumes.list.return_value = [
+            types.SimpleNamespace(id='vol-%d' % i, name='v%d' % i) for i in range(3000)]
+        patcher = mock.patch.object(cinder, 'cinderclient', return_value=self.client_mock)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_names_come_from_one_light_list_then_from_the_cache(self):
+        wanted = {'vol-%d' % i for i in range(0, 3000, 150)}
+        names = cinder.volume_names(self.request, wanted)
+        self.assertEqual('v150', names['vol-150'])
+        cinder.volume_names(self.request, wanted)
+        self.client_mock.volumes.list.assert_called_once_with(detailed=False)
+
+    def test_a_gone_volume_costs_one_more_list_once(self):
+        cinder.volume_names(self.request, {'vol-1'})
+        cinder.volume_names(self.request, {'vol-1', 'gone'})
+        cinder.volume_names(self.request, {'vol-1', 'gone'})
+        self.assertEqual(2, self.client_mock.volumes.list.call_count)
 
 
 class RestoreViewTests(helpers.TestCase):

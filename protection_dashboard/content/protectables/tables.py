@@ -1,115 +1,150 @@
-"""Tables of protectable resources, one per resource type."""
+"""Tables of protectable resources, one generated per registered resource type."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from urllib import parse
 
 from django.template import defaultfilters
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 from horizon.utils import filters
 
-from protection_dashboard import api
-from protection_dashboard.protection import protectables
+from protection_dashboard.content import tables as common
+from protection_dashboard.protection import base, protectables
 
-#: Steady states; anything else (creating, attaching, ...) keeps the row polling.
-STATUS_CHOICES = (
-    ('available', True), ('in-use', True), ('active', True), ('shutoff', True),
-    ('paused', True), ('suspended', True), ('shelved_offloaded', True), ('stopped', True),
-    ('error', False), ('error_restoring', False), ('error_extending', False),
-    ('error_deleting', False), ('error_managing', False), ('manage_error', False),
-    ('unmanage_error', False),
-)
+LOG = logging.getLogger(__name__)
+
+
+def newest_point(resource) -> str:
+    """When the resource was last protected, "Not protected", or "Unknown"."""
+    value = getattr(resource, 'last_protected', None)
+    if value is protectables.UNKNOWN:
+        return _("Unknown")
+    if not value:
+        return _("Not protected")
+    return defaultfilters.date(filters.parse_isotime(value), 'DATETIME_FORMAT')
 
 
 class ProtectableTable(tables.DataTable):
-    """Common columns: what a resource is and when it was last protected."""
+    """Columns every type shares; the rest come from the type's declaration."""
 
     name = tables.WrappingColumn('name', verbose_name=_("Name"))
-    status = tables.Column('status', verbose_name=_("Status"), status=True,
-                           status_choices=STATUS_CHOICES,
-                           filters=(str.lower, filters.replace_underscores,
-                                    defaultfilters.capfirst))
-    last_protected = tables.Column(
-        'last_protected', verbose_name=_("Newest Protection Point"),
-        empty_value=_("Not protected"), filters=(filters.parse_isotime,))
+    last_protected = tables.Column(newest_point, verbose_name=_("Newest Protection Point"))
     project = tables.Column('project_id', verbose_name=_("Project ID"))
+
+    #: Set on the generated subclasses.
+    resource_type: base.ResourceType
 
     def __init__(self, request, *args, all_projects: bool = False, **kwargs):
         super().__init__(request, *args, **kwargs)
+        self.all_projects = all_projects
+        self.page = None
+        self._quota_exceeded: dict[str, bool] = {}
         if not all_projects:
             del self.columns['project']
 
     def get_object_display(self, datum):
         return datum.name or datum.id
 
+    def get_marker(self):
+        return parse.quote_plus(self.page.next_marker)
 
-class CreateVolumeSnapshot(tables.LinkAction):
-    """Protect a volume: the snapshot form, disabled when the quota is used up."""
+    def get_prev_marker(self):
+        return parse.quote_plus(self.page.prev_marker)
 
-    name = 'protect_snapshot'
-    verbose_name = _("Create Snapshot")
-    url = 'horizon:project:volume_snapshots:create'
+    def quota_exceeded(self, plugin: base.ProtectionPlugin) -> bool:
+        """The plugin's quota check, once per table (one call, not one per row)."""
+        if plugin.name not in self._quota_exceeded:
+            try:
+                self._quota_exceeded[plugin.name] = plugin.quota_exceeded(self.request)
+            except Exception as exc:
+                LOG.warning('Quota check of %s failed, offering the action: %s',
+                            plugin.name, exc)
+                self._quota_exceeded[plugin.name] = False
+        return self._quota_exceeded[plugin.name]
+
+
+class ProtectAction(tables.LinkAction):
+    """A protection plugin's protect form, offered on the resources of its type.
+
+    Only on the project's own page: an admin looking at every project protects
+    nothing there (the point would land in the admin's project and quota).
+    """
+
     classes = ('ajax-modal',)
     icon = 'camera'
-    policy_rules = (('volume', 'volume:create_snapshot'),)
+    plugin: base.ProtectionPlugin
 
-    def allowed(self, request, volume=None):
-        limits = getattr(self.table, 'cinder_limits', None)
-        exhausted = (
-            protectables.quota_exhausted(limits, 'maxTotalSnapshots', 'totalSnapshotsUsed')
-            or protectables.quota_exhausted(limits, 'maxTotalVolumeGigabytes',
-                                            'totalGigabytesUsed'))
-        if exhausted:
-            self.verbose_name = _("Create Snapshot (Quota exceeded)")
+    def get_link_url(self, datum=None):
+        return reverse(self.plugin.protect_url, args=(datum.id,))
+
+    def allowed(self, request, resource=None):
+        if self.table.all_projects or not self.plugin.is_enabled(request):
+            return False
+        if self.table.quota_exceeded(self.plugin):
+            self.verbose_name = _("%s (Quota exceeded)") % self.plugin.protect_label
             self.classes = tuple(c for c in self.classes if c != 'disabled') + ('disabled',)
-        return volume is None or volume.status in ('available', 'in-use')
+        return resource is None or self.plugin.can_protect(resource)
 
 
-class UpdateVolumeRow(tables.Row):
+class ResourceRow(tables.Row):
+    """An ajax row: the resource and its newest point, from that resource's calls only."""
+
     ajax = True
 
-    def get_data(self, request, volume_id):
-        volume = api.cinder.volume_get(request, volume_id)
-        volume.last_protected = None
-        return volume
+    def get_data(self, request, resource_id):
+        return protectables.load_one(request, self.table.resource_type, resource_id)
 
 
-class VolumesTable(ProtectableTable):
-    size = tables.Column('size', verbose_name=_("Size"),
-                         filters=(lambda size: _("%s GiB") % size,))
-    attached = tables.Column('is_attached', verbose_name=_("Attached"),
-                             filters=(defaultfilters.yesno, defaultfilters.capfirst))
-
-    class Meta:
-        name = 'volumes'
-        hidden_title = False
-        verbose_name = _("Volumes (OS::Cinder::Volume)")
-        columns = ('name', 'project', 'size', 'status', 'attached', 'last_protected')
-        status_columns = ('status',)
-        row_class = UpdateVolumeRow
-        row_actions = (CreateVolumeSnapshot,)
+_COLUMN_FILTERS = {
+    'text': (),
+    'size': (lambda size: _("%s GiB") % size,),
+    'yesno': (defaultfilters.yesno, defaultfilters.capfirst),
+}
 
 
-class SharesTable(ProtectableTable):
-    size = tables.Column('size', verbose_name=_("Size"),
-                         filters=(lambda size: _("%s GiB") % size,))
-    proto = tables.Column('share_proto', verbose_name=_("Protocol"))
-
-    class Meta:
-        name = 'shares'
-        hidden_title = False
-        verbose_name = _("Shares (OS::Manila::Share)")
-        columns = ('name', 'project', 'size', 'proto', 'status', 'last_protected')
+def _column(column: base.Column) -> tables.Column:
+    return tables.Column(column.value, verbose_name=column.label,
+                         filters=_COLUMN_FILTERS[column.kind])
 
 
-def boot_source(server) -> str:
-    return _("Image") if server.image_id else _("Volume")
+def _status_column(registered: base.ResourceType) -> tables.Column:
+    return tables.Column(
+        'status', verbose_name=_("Status"), status=True,
+        status_choices=common.status_choices(registered.steady_statuses,
+                                             registered.failure_statuses),
+        filters=(str.lower, filters.replace_underscores, defaultfilters.capfirst))
 
 
-class ServersTable(ProtectableTable):
-    boot = tables.Column(boot_source, verbose_name=_("Boots From"))
-    volumes = tables.Column(lambda server: len(server.attached_volume_ids),
-                            verbose_name=_("Attached Volumes"))
+def _protect_action(plugin: base.ProtectionPlugin) -> type[ProtectAction]:
+    return type('Protect_%s' % plugin.name, (ProtectAction,), {
+        'name': 'protect_%s' % plugin.name,
+        'verbose_name': plugin.protect_label,
+        'policy_rules': plugin.protect_policy,
+        'plugin': plugin,
+    })
 
-    class Meta:
-        name = 'servers'
-        hidden_title = False
-        verbose_name = _("Servers (OS::Nova::Server)")
-        columns = ('name', 'project', 'status', 'boot', 'volumes', 'last_protected')
+
+@functools.cache
+def table_class(registered: base.ResourceType) -> type[ProtectableTable]:
+    """The Protectables table of a resource type (built once per type)."""
+    name = registered.table_name
+    meta = type('Meta', (), {
+        'name': name,
+        'verbose_name': registered.label,
+        'hidden_title': False,
+        'columns': ('name', 'project') + tuple(c.name for c in registered.columns)
+                   + ('status', 'last_protected'),
+        'status_columns': ('status',),
+        'row_class': ResourceRow,
+        'row_actions': tuple(_protect_action(plugin) for plugin
+                             in base.protection_plugins(registered.resource_type)),
+        'pagination_param': '%s_marker' % name,
+        'prev_pagination_param': 'prev_%s_marker' % name,
+    })
+    attrs = {column.name: _column(column) for column in registered.columns}
+    attrs.update(status=_status_column(registered), resource_type=registered, Meta=meta)
+    return type('%sTable' % name.title(), (ProtectableTable,), attrs)

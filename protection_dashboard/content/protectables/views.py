@@ -1,51 +1,71 @@
+"""Everything a project can protect: one table per enabled resource type."""
+
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
+from horizon.utils import functions as utils
 
 from protection_dashboard.content.protectables import tables as protectable_tables
-from protection_dashboard.content.utils import list_or_handle
-from protection_dashboard.protection import protectables
+from protection_dashboard.content.utils import handle_failure
+from protection_dashboard.protection import base, protectables
 
 
 class IndexView(tables.MultiTableView):
-    """Everything the project can protect, by resource type, with its newest protection."""
+    """The tables come from the registry; a row poll loads only its own resource."""
 
-    table_classes = (protectable_tables.VolumesTable,
-                     protectable_tables.SharesTable,
-                     protectable_tables.ServersTable)
     template_name = 'protection_dashboard/protectables/index.html'
     page_title = _("Protectable Resources")
     all_projects = False
 
     @cached_property
-    def _resources(self):
-        return protectables.load(self.request, all_projects=self.all_projects)
+    def _types(self):
+        return base.enabled_types(self.request)
 
     def get_tables(self):
         if not self._tables:
-            for table_class in self.table_classes:
-                table = table_class(self.request, all_projects=self.all_projects,
-                                    **self.kwargs)
-                table.cinder_limits = self._resources.get(protectables.CINDER_LIMITS)
-                self._tables[table._meta.name] = table
+            for registered in self._types:
+                table = protectable_tables.table_class(registered)(
+                    self.request, all_projects=self.all_projects, **self.kwargs)
+                self._tables[table.name] = table
         return self._tables
 
-    def _rows(self, resource_type, message):
-        if resource_type not in self._resources:
+    def _markers(self):
+        markers = {}
+        for name, table in self.get_tables().items():
+            markers[name] = (self.request.GET.get(table._meta.pagination_param),
+                             self.request.GET.get(table._meta.prev_pagination_param))
+        return markers
+
+    def _get_data_dict(self):
+        """Called only once no row update or action preempted the page."""
+        if not self._data:
+            loaded = protectables.load(
+                self.request, self._types, all_projects=self.all_projects,
+                markers=self._markers(), limit=utils.get_page_size(self.request))
+            for type_page in loaded:
+                self._data[type_page.resource_type.table_name] = self._rows(type_page)
+        return self._data
+
+    def _rows(self, type_page):
+        table = self._tables[type_page.resource_type.table_name]
+        label = type_page.resource_type.label
+        if isinstance(type_page.page, Exception):
+            handle_failure(self.request, type_page.page, _("Unable to retrieve %s.") % label)
             return []
-        return list_or_handle(self.request, self._resources[resource_type], message)
+        for error in type_page.point_errors:
+            handle_failure(self.request, error,
+                           _("Unable to retrieve the protection points of %s.") % label)
+        table.page = type_page.page
+        return type_page.page.items
 
-    def get_volumes_data(self):
-        return self._rows(protectables.VOLUME, _("Unable to retrieve volumes."))
+    def has_more_data(self, table):
+        return table.page is not None and table.page.next_marker is not None
 
-    def get_shares_data(self):
-        return self._rows(protectables.SHARE, _("Unable to retrieve shares."))
-
-    def get_servers_data(self):
-        return self._rows(protectables.SERVER, _("Unable to retrieve servers."))
+    def has_prev_data(self, table):
+        return table.page is not None and table.page.prev_marker is not None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['available_types'] = {resource_type for resource_type in self._resources
-                                      if resource_type in protectables.RESOURCE_TYPES}
+        context['protectable_tables'] = list(self.get_tables().values())
         return context
+

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from horizon import tables
+from horizon import exceptions, tables
 
 from protection_dashboard import api
 from protection_dashboard.content import tables as common
@@ -16,16 +16,16 @@ class RestoreSnapshot(tables.LinkAction):
     url = 'horizon:project:volume_snapshots:restore'
     classes = ('ajax-modal',)
     icon = 'refresh'
-    policy_rules = (('volume', 'volume:create'),)
+    policy_rules = PLUGIN.restore_policy
 
     def allowed(self, request, snapshot=None):
         return snapshot is None or snapshot.status in PLUGIN.success_statuses
 
 
 class DeleteSnapshot(common.PluginDeleteAction):
-    plugin_name = PLUGIN.name
+    plugin = PLUGIN
     help_text = _("Deleted volume snapshots are not recoverable.")
-    policy_rules = (('volume', 'volume:delete_snapshot'),)
+    policy_rules = PLUGIN.delete_policy
 
     @staticmethod
     def action_present(count):
@@ -43,18 +43,30 @@ class SnapshotFilter(tables.FilterAction):
                       ('status', _("Status ="), True))
 
 
+def join_volume_names(request, snapshots) -> None:
+    """Name each snapshot's volume (``volume_name``), from the cached name list."""
+    if not snapshots:
+        return
+    try:
+        names = api.cinder.volume_names(request, {s.volume_id for s in snapshots})
+    except Exception:
+        exceptions.handle(request, _("Unable to retrieve volume names."))
+        names = {}
+    for snapshot in snapshots:
+        snapshot.volume_name = names.get(snapshot.volume_id)
+
+
 class UpdateRow(tables.Row):
     ajax = True
 
     def get_data(self, request, snapshot_id):
         snapshot = api.cinder.volume_snapshot_get(request, snapshot_id)
-        snapshot.volume = api.cinder.volume_get(request, snapshot.volume_id)
+        join_volume_names(request, [snapshot])
         return snapshot
 
 
 def volume_name(snapshot):
-    volume = getattr(snapshot, 'volume', None)
-    return (volume.name or volume.id) if volume else snapshot.volume_id
+    return getattr(snapshot, 'volume_name', None) or snapshot.volume_id
 
 
 def volume_link(snapshot):

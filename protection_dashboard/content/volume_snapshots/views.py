@@ -1,4 +1,4 @@
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions, tabs
@@ -7,9 +7,11 @@ from horizon import tables as horizon_tables
 from horizon.utils import functions as utils
 
 from protection_dashboard import api
+from protection_dashboard.content import views
 from protection_dashboard.content.volume_snapshots import forms, tables
 from protection_dashboard.content.volume_snapshots import tabs as snapshot_tabs
 
+PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:project:volume_snapshots:index')
 ATTACHED_WARNING = _("This volume is attached to an instance. A snapshot of an attached "
                      "volume may not hold the data the instance has not yet written to "
@@ -17,48 +19,32 @@ ATTACHED_WARNING = _("This volume is attached to an instance. A snapshot of an a
 
 
 class IndexView(horizon_tables.DataTableView):
-    """Snapshots, newest first, one page at a time, volumes joined from one list call."""
+    """Snapshots, newest first, one page at a time, volume names from a cached list."""
 
     table_class = tables.VolumeSnapshotsTable
     page_title = _("Volume Snapshots")
     template_name = 'protection_dashboard/volume_snapshots/index.html'
+    _page = None
 
     def has_more_data(self, table):
-        return self._has_more
+        return self._page is not None and self._page.next_marker is not None
 
     def has_prev_data(self, table):
-        return self._has_prev
+        return self._page is not None and self._page.prev_marker is not None
 
     def get_data(self):
-        self._has_more = self._has_prev = False
-        marker = self.request.GET.get(self.table_class._meta.pagination_param)
-        prev_marker = self.request.GET.get(self.table_class._meta.prev_pagination_param)
-        sort_dir = 'asc' if prev_marker else 'desc'
+        meta = self.table_class._meta
         try:
-            snapshots, more = api.cinder.volume_snapshot_list_paged(
-                self.request, search_opts=self.get_filters(), marker=prev_marker or marker,
-                limit=utils.get_page_size(self.request), sort_dir=sort_dir)
+            self._page = api.cinder.volume_snapshot_list_paged(
+                self.request, search_opts=self.get_filters(),
+                marker=self.request.GET.get(meta.pagination_param),
+                prev_marker=self.request.GET.get(meta.prev_pagination_param),
+                limit=utils.get_page_size(self.request))
         except Exception:
             exceptions.handle(self.request, _("Unable to retrieve volume snapshots."))
             return []
-        if prev_marker:
-            snapshots.reverse()
-            self._has_prev, self._has_more = more, True
-        else:
-            self._has_more, self._has_prev = more, bool(marker)
-        self._join_volumes(snapshots)
-        return snapshots
-
-    def _join_volumes(self, snapshots):
-        if not snapshots:
-            return
-        try:
-            volumes = api.base.index_by_id(api.cinder.volume_list(self.request))
-        except Exception:
-            exceptions.handle(self.request, _("Unable to retrieve volumes."))
-            volumes = {}
-        for snapshot in snapshots:
-            snapshot.volume = volumes.get(snapshot.volume_id)
+        tables.join_volume_names(self.request, self._page.items)
+        return self._page.items
 
 
 class DetailView(tabs.TabView):
@@ -87,42 +73,39 @@ class DetailView(tabs.TabView):
         return self.tab_group_class(request, snapshot=self.snapshot, **kwargs)
 
 
-class ProtectView(horizon_forms.ModalFormView):
+class ProtectView(views.ProtectView):
     """Protect a volume: the spec's options form, with the quota beside it."""
 
+    plugin = PLUGIN
     form_class = forms.ProtectVolumeForm
     template_name = 'protection_dashboard/volume_snapshots/create.html'
     page_title = _("Create Volume Snapshot")
     success_url = INDEX_URL
-    cancel_url = reverse_lazy('horizon:project:protectables:index')
+    target_kwarg = 'volume_id'
+    url_name = 'horizon:project:volume_snapshots:create'
 
     @cached_property
-    def volume(self):
-        try:
-            return api.cinder.volume_get(self.request, self.kwargs['volume_id'])
-        except Exception:
-            exceptions.handle(self.request, _("Unable to retrieve the volume."),
-                              redirect=self.cancel_url)
+    def force_implied(self) -> bool:
+        return api.cinder.supports(self.request, 'snapshot_in_use_implied')
 
     def get_initial(self):
-        return {'resource_id': self.kwargs['volume_id'],
-                'force': self.volume.is_attached}
+        return dict(super().get_initial(), force=self.resource.is_attached)
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        if self.volume.is_attached:
+        if self.resource.is_attached:
             form.set_warning(ATTACHED_WARNING)
+        if self.force_implied:
+            # Not sent at this microversion: explained beside the form instead.
+            form.fields['force'].widget = horizon_forms.HiddenInput()
         return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['submit_url'] = reverse('horizon:project:volume_snapshots:create',
-                                        args=(self.kwargs['volume_id'],))
-        context['volume'] = self.volume
-        context['force_implied'] = api.cinder.supports(self.request,
-                                                      'snapshot_in_use_implied')
+        context['volume'] = self.resource
+        context['force_implied'] = self.force_implied
         context['submit_label'] = (_("Create Volume Snapshot (Force)")
-                                   if self.volume.is_attached
+                                   if self.resource.is_attached
                                    else _("Create Volume Snapshot"))
         try:
             context['limits'] = api.cinder.absolute_limits(self.request)
@@ -131,24 +114,17 @@ class ProtectView(horizon_forms.ModalFormView):
         return context
 
 
-class RestoreView(horizon_forms.ModalFormView):
+class RestoreView(views.RestoreView):
     """Restore = a new volume from the snapshot (the spec's restore form)."""
 
+    plugin = PLUGIN
     form_class = forms.RestoreVolumeSnapshotForm
     template_name = 'protection_dashboard/volume_snapshots/restore.html'
     page_title = _("Restore Volume Snapshot")
     submit_label = _("Restore to New Volume")
-
-    def get_initial(self):
-        return {'point_id': self.kwargs['snapshot_id']}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['submit_url'] = reverse('horizon:project:volume_snapshots:restore',
-                                        args=(self.kwargs['snapshot_id'],))
-        return context
+    target_kwarg = 'snapshot_id'
+    url_name = 'horizon:project:volume_snapshots:restore'
 
     def get_success_url_from_handled(self, volume):
         """The new volume's row in the protectable volumes table."""
-        return '%s#volumes__row__%s' % (reverse('horizon:project:protectables:index'),
-                                         volume.id)
+        return '%s#volumes__row__%s' % (views.PROTECTABLES_URL, volume.id)

@@ -1,0 +1,108 @@
+"""Protect and restore views, generic over the protection plugins.
+
+The view that acts checks what the button checks: the plugin is enabled,
+the user's policy allows the operation, and a protected resource belongs to
+the user's current project.  A failed check is Horizon's not-authorized
+page (403), never a form.
+"""
+
+from __future__ import annotations
+
+from django import http
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms as horizon_forms
+from openstack_dashboard import policy
+
+from protection_dashboard.content import forms
+from protection_dashboard.protection import base
+
+PROTECTABLES_URL = reverse_lazy('horizon:project:protectables:index')
+
+
+def enforce(request, plugin: base.ProtectionPlugin, rules: base.PolicyRules) -> None:
+    """404 for a plugin switched off, not-authorized for a rule the user lacks."""
+    if not plugin.is_enabled(request):
+        raise http.Http404
+    if rules and not policy.check(rules, request):
+        raise exceptions.NotAuthorized
+
+
+class PluginFormView(horizon_forms.ModalFormView):
+    """A modal form of one plugin operation; subclasses set ``plugin``."""
+
+    plugin: base.ProtectionPlugin
+    #: URL kwarg naming the resource or point acted on, and the URL name.
+    target_kwarg = ''
+    url_name = ''
+
+    def policy_rules(self) -> base.PolicyRules:
+        raise NotImplementedError
+
+    def check_target(self) -> None:
+        """Refuse a target the user may not act on (before any form is built)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        enforce(request, self.plugin, self.policy_rules())
+        self.check_target()
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def target_id(self) -> str:
+        return self.kwargs[self.target_kwarg]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['plugin'] = self.plugin
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(self.url_name, args=(self.target_id,))
+        return context
+
+
+class ProtectView(PluginFormView):
+    """Protect one resource of the user's own project."""
+
+    form_class = forms.ProtectForm
+    success_url = cancel_url = PROTECTABLES_URL
+
+    def policy_rules(self):
+        return self.plugin.protect_policy
+
+    @cached_property
+    def resource(self):
+        registered = base.resource_type(self.plugin.resource_type)
+        try:
+            resource = registered.get(self.request, self.target_id)
+        except Exception:
+            exceptions.handle(self.request, _("Unable to retrieve the resource to protect."),
+                              redirect=self.cancel_url)
+        return resource
+
+    def check_target(self):
+        # An admin sees other projects' resources; a point made here would
+        # land in the admin's project and count against its quota.
+        if self.resource.project_id not in (None, self.request.user.project_id):
+            raise exceptions.NotAuthorized
+
+    def get_initial(self):
+        return {'resource_id': self.target_id}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['resource'] = self.resource
+        return context
+
+
+class RestoreView(PluginFormView):
+    form_class = forms.RestoreForm
+
+    def policy_rules(self):
+        return self.plugin.restore_policy
+
+    def get_initial(self):
+        return {'point_id': self.target_id}

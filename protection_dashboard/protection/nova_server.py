@@ -1,0 +1,60 @@
+"""Nova servers as a protectable resource type (``OS::Nova::Server``).
+
+Their protection points so far are the server snapshots (images made by
+Nova's createImage, which name their server in ``instance_uuid``).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from protection_dashboard import api
+from protection_dashboard.protection import base
+from protection_dashboard.protection.cinder_volume import all_projects_opts
+
+
+def boot_source(server) -> str:
+    return _("Image") if server.image_id else _("Volume")
+
+
+def attached_volume_count(server) -> int:
+    return len(server.attached_volume_ids)
+
+
+@base.register
+class ServerType(base.ResourceType):
+    resource_type = 'OS::Nova::Server'
+    label = _("Servers (OS::Nova::Server)")
+    table_name = 'servers'
+    position = 30
+    service = 'nova'
+    columns = (
+        base.Column('boot', boot_source, _("Boots From")),
+        base.Column('volumes', attached_volume_count, _("Attached Volumes")),
+    )
+    steady_statuses = frozenset({'active', 'shutoff', 'paused', 'suspended',
+                                 'shelved_offloaded', 'stopped'})
+
+    def list_page(self, request, *, all_projects, marker, prev_marker, limit):
+        return api.nova.server_list_paged(
+            request, search_opts=all_projects_opts(all_projects), marker=marker,
+            prev_marker=prev_marker, limit=limit)
+
+    def get(self, request, resource_id):
+        return api.nova.server_get(request, resource_id)
+
+
+@base.register
+class ServerSnapshots(base.PointSource):
+    """Images of servers (Nova createImage), from one Glance list."""
+
+    name = 'server_snapshots'
+    resource_type = ServerType.resource_type
+    service = 'glance'
+    parent_key = 'instance_uuid'
+
+    def list_points(self, request, *, all_projects=False, resource_id=None):
+        filters = {'image_type': 'snapshot'}
+        if resource_id:
+            filters['instance_uuid'] = resource_id
+        return api.glance.image_list(request, filters=filters)
