@@ -19,13 +19,6 @@ from localcloud.readiness import wait_service_ready
 from localcloud.run import say
 from localcloud.services import services
 
-# Our own code each service runs: a change restarts it.
-OWN_CODE = {
-    "cinder-volume": ["cinder_driver.py"],
-    "cinder-backup": ["cinder_driver.py"],
-    "nova-compute": [os.path.join("nova_virt", "localfake.py")],
-    "neutron-stub": ["neutron_stub.py"],
-}
 STOP_TIMEOUT = {"app": 20, "infra": 40}
 
 
@@ -36,9 +29,9 @@ def watched_files(p, svc):
     conf_dir = os.path.join(p.etc, project)
     if os.path.isdir(conf_dir):
         files += [os.path.join(conf_dir, f) for f in sorted(os.listdir(conf_dir))]
-    files += [os.path.join(PKG_DIR, f) for f in OWN_CODE.get(svc.name, [])]
-    if svc.name == "nova-compute":
-        files.append(os.path.join(p.bin, "nova-compute"))
+    files += [os.path.join(PKG_DIR, f) for f in svc.code]
+    if svc.launcher:
+        files.append(os.path.join(p.bin, svc.name))
     if svc.argv[0].endswith("gunicorn"):
         files.append(os.path.join(PKG_DIR, "wsgi.py"))
     return files
