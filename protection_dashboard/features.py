@@ -3,10 +3,11 @@
 In ``local_settings.py``::
 
     PROTECTION_DASHBOARD = {
-        "enable_server_snapshot": True,   # server backups include user data
         "enable_volume_backup": True,
         "enable_share_protection": True,
     }
+
+A plugin names its toggle in its ``feature`` attribute (``protection/base.py``).
 
 Missing keys take the defaults below. A setting that is not a dict, or a value that is not
 a boolean, is logged as a warning and the default is used, so a typo in the settings never
@@ -26,9 +27,6 @@ LOG = logging.getLogger(__name__)
 SETTING_NAME = "PROTECTION_DASHBOARD"
 
 DEFAULTS: dict[str, bool] = {
-    # Karbor's image-boot server backup with data: snapshot the server (Nova createImage)
-    # instead of keeping only its original image.
-    "enable_server_snapshot": True,
     "enable_volume_backup": True,
     "enable_share_protection": True,
 }
@@ -68,15 +66,3 @@ def max_microversion(service: str) -> str | None:
         return None
     return caps.get(service)
 
-
-def enable_server_snapshot() -> bool:
-    """Whether a server backup snapshots the server (user data) by default."""
-    return get_feature("enable_server_snapshot")
-
-
-def enable_volume_backup() -> bool:
-    return get_feature("enable_volume_backup")
-
-
-def enable_share_protection() -> bool:
-    return get_feature("enable_share_protection")

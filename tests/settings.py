@@ -15,4 +15,4 @@ if _enabled_dir not in horizon_enabled.__path__:
 
 from openstack_dashboard.test.settings import *  # noqa: E402,F403
 
-PROTECTION_DASHBOARD = {'enable_server_snapshot': True}
+PROTECTION_DASHBOARD = {}

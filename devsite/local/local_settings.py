@@ -45,10 +45,6 @@ COMPRESS_OFFLINE = False
 
 OPENSTACK_CINDER_FEATURES = {'enable_backup': True}
 
-PROTECTION_DASHBOARD = {
-    'enable_server_snapshot': os.environ.get('PD_ENABLE_SERVER_SNAPSHOT', '1') == '1',
-}
-
 SITE_BRANDING = _('OpenStack Protection')
 
 LOGGING = {

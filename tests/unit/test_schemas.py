@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django import forms
-from django.test import override_settings
 
-from protection_dashboard import features
 from protection_dashboard.schema_form import (
     SCHEMA_DIR,
     SchemaFormMixin,
@@ -269,28 +267,3 @@ def test_volume_backup_force_is_explained_and_off_by_default():
     assert form["force"].initial is False
     assert form["incremental"].initial is False
 
-
-class ServerBackupForm(SchemaFormMixin, forms.Form):
-    schema_name = "server_backup_options"
-
-    def schema_initial(self):
-        return {"enable_server_snapshot": features.enable_server_snapshot()}
-
-
-@pytest.mark.parametrize(("setting", "expected"), [(True, True), (False, False)])
-def test_server_backup_user_data_initial_follows_the_setting(setting, expected):
-    with override_settings(PROTECTION_DASHBOARD={"enable_server_snapshot": setting}):
-        form = ServerBackupForm()
-    assert form["enable_server_snapshot"].initial is expected
-    assert str(form.fields["enable_server_snapshot"].label) == (
-        "Include user data (server snapshot)"
-    )
-
-
-def test_server_backup_user_data_defaults_on_without_the_setting():
-    with override_settings():
-        from django.conf import settings
-
-        del settings.PROTECTION_DASHBOARD
-        assert ServerBackupForm()["enable_server_snapshot"].initial is True
-    assert form_class("server_backup_options")()["enable_server_snapshot"].initial is True
