@@ -25,7 +25,7 @@ SCHEMA_NAMES = [
     "volume_snapshot_restore",
 ]
 
-# The specs' schemas, as printed in /work/shared/specs (Python None/False -> JSON).
+# The schemas as printed in the specs (Python None/False -> JSON).
 SPEC_SCHEMAS = {
     "volume_snapshot_options": {
         "title": "Volume Snapshot Protection Options",
