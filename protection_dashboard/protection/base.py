@@ -60,6 +60,11 @@ class ServicePlugin(abc.ABC):
         return api.base.is_service_enabled(request, self.service)
 
 
+def all_projects_opts(all_projects: bool) -> dict[str, Any]:
+    """A new dict of search options: all projects (admin), or the user's project."""
+    return {'all_tenants': True} if all_projects else {}
+
+
 class ResourceType(ServicePlugin):
     """A protectable resource type: how to list and show its resources."""
 
@@ -101,6 +106,13 @@ class PointSource(ServicePlugin):
 
     def parent_of(self, point: Any) -> str | None:
         return getattr(point, self.parent_key, None)
+
+    def search_opts(self, all_projects: bool, resource_id: str | None) -> dict[str, Any]:
+        """Search options of a point list: all projects or one, every resource or one."""
+        opts = all_projects_opts(all_projects)
+        if resource_id:
+            opts[self.parent_key] = resource_id
+        return opts
 
 
 class ProtectionPlugin(PointSource):

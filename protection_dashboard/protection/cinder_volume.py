@@ -8,11 +8,6 @@ from protection_dashboard import api
 from protection_dashboard.protection import base
 
 
-def all_projects_opts(all_projects: bool) -> dict[str, bool]:
-    """The search options of an all-projects (admin) list, or none."""
-    return {'all_tenants': True} if all_projects else {}
-
-
 @base.register
 class VolumeType(base.ResourceType):
     resource_type = 'OS::Cinder::Volume'
@@ -30,7 +25,7 @@ class VolumeType(base.ResourceType):
 
     def list_page(self, request, *, all_projects, marker, prev_marker, limit):
         return api.cinder.volume_list_paged(
-            request, search_opts=all_projects_opts(all_projects), marker=marker,
+            request, search_opts=base.all_projects_opts(all_projects), marker=marker,
             prev_marker=prev_marker, limit=limit)
 
     def get(self, request, resource_id):

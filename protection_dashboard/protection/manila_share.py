@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from protection_dashboard import api
 from protection_dashboard.protection import base
-from protection_dashboard.protection.cinder_volume import all_projects_opts
+from protection_dashboard.protection.base import all_projects_opts
 
 
 @base.register

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from protection_dashboard import api
 from protection_dashboard.protection import base
-from protection_dashboard.protection.cinder_volume import all_projects_opts
 
 
 def boot_source(server) -> str:
@@ -37,7 +36,7 @@ class ServerType(base.ResourceType):
 
     def list_page(self, request, *, all_projects, marker, prev_marker, limit):
         return api.nova.server_list_paged(
-            request, search_opts=all_projects_opts(all_projects), marker=marker,
+            request, search_opts=base.all_projects_opts(all_projects), marker=marker,
             prev_marker=prev_marker, limit=limit)
 
     def get(self, request, resource_id):
@@ -54,7 +53,5 @@ class ServerSnapshots(base.PointSource):
     parent_key = 'instance_uuid'
 
     def list_points(self, request, *, all_projects=False, resource_id=None):
-        filters = {'image_type': 'snapshot'}
-        if resource_id:
-            filters['instance_uuid'] = resource_id
+        filters = dict(self.search_opts(False, resource_id), image_type='snapshot')
         return api.glance.image_list(request, filters=filters)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from protection_dashboard import api
 from protection_dashboard.protection import base
-from protection_dashboard.protection.cinder_volume import VolumeType, all_projects_opts
+from protection_dashboard.protection.cinder_volume import VolumeType
 
 
 def force_flag(request, force: bool) -> bool | None:
@@ -52,10 +52,9 @@ class VolumeSnapshotPlugin(base.ProtectionPlugin):
     failure_statuses = frozenset({'error', 'error_deleting'})
 
     def list_points(self, request, *, all_projects=False, resource_id=None):
-        opts = all_projects_opts(all_projects)
-        if resource_id:
-            opts['volume_id'] = resource_id
-        return api.cinder.volume_snapshot_list(request, search_opts=opts,
+        return api.cinder.volume_snapshot_list(request,
+                                               search_opts=self.search_opts(all_projects,
+                                                                            resource_id),
                                                limit=1 if resource_id else None)
 
     def quota_exceeded(self, request) -> bool:
