@@ -18,11 +18,13 @@ TABLES = {'volumes': 'Volumes', 'shares': 'Shares', 'servers': 'Servers'}
 def seeded(cloud_info, key_pattern):
     """Names of the seeded resources whose key in ``cloud_info['seed']`` matches
     ``key_pattern`` (e.g. ``volume_.*``: demo's volumes, ``share_\\d+``, ``server``,
-    ``admin_volume``); [] before ``python3 -m localcloud seed`` ran."""
+    ``admin_volume``); fails when the seed holds none, so no check passes empty."""
     seed = cloud_info.get('seed') or {}
-    return sorted(item['name'] for key, item in seed.items()
-                  if re.fullmatch(key_pattern, key) and isinstance(item, dict)
-                  and str(item.get('name', '')).startswith('seed-'))
+    names = sorted(item['name'] for key, item in seed.items()
+                   if re.fullmatch(key_pattern, key) and isinstance(item, dict)
+                   and str(item.get('name', '')).startswith('seed-'))
+    assert names, 'the seed holds no %r: run python3 -m localcloud seed' % key_pattern
+    return names
 
 
 def assert_table_headings(browser):
@@ -53,6 +55,12 @@ def test_demo_sees_protectable_resources(browser, dashboard_url, cloud_info):
             pages.table_row(browser, table, name, timeout=2)
     for name in seeded(cloud_info, 'admin_volume'):
         assert name not in pages.table_row_names(browser, 'volumes')
+    # the seeded snapshot's volume shows when it was protected; the attached one is not
+    newest = 'Newest Protection Point'
+    protected = cloud_info['seed']['volume_available']['name']
+    assert pages.row_cells(browser, 'volumes', protected)[newest] not in (
+        'Not protected', 'Unknown', '')
+    assert 'Create Snapshot' in pages.table_row(browser, 'volumes', protected).text
     assert_table_headings(browser)
 
 
@@ -68,14 +76,15 @@ def test_admin_sees_all_projects(browser, dashboard_url, cloud_info):
         assert pages.table_row_names(browser, table) is not None, 'no table %r' % table
     assert 'Project ID' in pages.table_columns(browser, 'volumes')
 
-    volumes = seeded(cloud_info, r'volume_.*') + seeded(cloud_info, 'admin_volume')
-    if volumes:
-        # demo's seeded volumes and admin's own: rows of more than one project
-        projects = set()
-        for name in volumes:
-            pages.table_row(browser, 'volumes', name, timeout=2)
-            projects.add(pages.row_cells(browser, 'volumes', name)['Project ID'])
-        assert len(projects) > 1, projects
+    # demo's seeded volumes and admin's own: rows of more than one project
+    projects = set()
+    for name in seeded(cloud_info, r'volume_.*') + seeded(cloud_info, 'admin_volume'):
+        pages.table_row(browser, 'volumes', name, timeout=2)
+        projects.add(pages.row_cells(browser, 'volumes', name)['Project ID'])
+    assert len(projects) > 1, projects
+    # an admin protects from the resource's own project, not from this page
+    assert 'Create Snapshot' not in browser.execute_script(
+        'return document.getElementById("volumes").innerText')
     assert_table_headings(browser)
 
 
