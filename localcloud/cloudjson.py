@@ -22,7 +22,7 @@ ENDPOINTS = {
     "compute": "http://127.0.0.1:8774/v2.1",
     "volumev3": "http://127.0.0.1:8776/v3/%(project_id)s",
     "sharev2": "http://127.0.0.1:8786/v2",
-    "neutron_stand_in": "http://127.0.0.1:9696 (not in the catalog)",
+    "network": "http://127.0.0.1:9696",
 }
 
 VERSIONED_APIS = (

@@ -29,7 +29,7 @@ SHARE_TYPE = "default"
 FLAVOR = "m1.tiny"
 IMAGE = "tiny-image"
 
-DATABASES = ["cinder", "manila", "nova_api", "nova", "nova_cell0"]
+DATABASES = ["cinder", "manila", "nova_api", "nova", "nova_cell0", "neutron"]
 
 API_PORTS = {
     "keystone": 5000,
@@ -38,7 +38,7 @@ API_PORTS = {
     "nova-api": 8774,
     "cinder-api": 8776,
     "manila-api": 8786,
-    "neutron-stub": 9696,
+    "neutron-api": 9696,
 }
 
 

@@ -45,8 +45,7 @@ def touch(path):
 
 
 def setup_databases(p):
-    if os.path.exists(p.stamp("databases")):
-        return
+    """The databases and their user (idempotent: a database added later appears too)."""
     stmts = ["CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8mb4;" % db for db in DATABASES]
     stmts.append(
         "CREATE USER IF NOT EXISTS 'localcloud'@'localhost' IDENTIFIED BY '%s';" % PASSWORDS["db"]
@@ -54,7 +53,6 @@ def setup_databases(p):
     stmts.append("GRANT ALL PRIVILEGES ON *.* TO 'localcloud'@'localhost';")
     stmts.append("FLUSH PRIVILEGES;")
     mysql(p, " ".join(stmts))
-    touch(p.stamp("databases"))
 
 
 def manage(p, tool, project, conf=None):
@@ -81,6 +79,7 @@ def db_sync_jobs(p):
         "placement": [manage(p, "placement-manage", "placement") + ["db", "sync"]],
         "cinder": [manage(p, "cinder-manage", "cinder") + ["db", "sync"]],
         "manila": [manage(p, "manila-manage", "manila") + ["db", "sync"]],
+        "neutron": [manage(p, "neutron-db-manage", "neutron") + ["upgrade", "heads"]],
         "nova": [
             nm + ["api_db", "sync"],
             nm + ["cell_v2", "map_cell0", "--database_connection", db_url(p, "nova_cell0")],

@@ -18,6 +18,7 @@ REQUIREMENTS = [
     "nova==34.0.0",
     "cinder==29.0.0",
     "manila==23.0.1",
+    "neutron==29.0.0",
     "keystoneauth1>=5.16.0",
     "oslo.versionedobjects>=3.12.0",
     "gunicorn",

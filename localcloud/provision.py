@@ -16,7 +16,7 @@ from localcloud import auth
 
 CFG = json.loads(os.environ["LOCALCLOUD_CONFIG"])
 BASE = "http://127.0.0.1"
-SERVICE_USERS = ["nova", "cinder", "manila", "glance", "placement"]
+SERVICE_USERS = ["nova", "cinder", "manila", "glance", "placement", "neutron"]
 ENDPOINTS = [
     # (service name, type, url, description)
     ("glance", "image", BASE + ":9292", "Image service"),
@@ -26,6 +26,7 @@ ENDPOINTS = [
     ("cinder", "block-storage", BASE + ":8776/v3/%(project_id)s", "Block Storage"),
     ("manilav2", "sharev2", BASE + ":8786/v2", "Shared File Systems v2"),
     ("manila", "shared-file-system", BASE + ":8786/v2", "Shared File Systems"),
+    ("neutron", "network", BASE + ":9696", "Networking"),
 ]
 QUOTA = 1000
 

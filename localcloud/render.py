@@ -22,6 +22,7 @@ CONFIGS = [
     ("cinder.conf", "cinder/cinder.conf", "cinder"),
     ("manila.conf", "manila/manila.conf", "manila"),
     ("nova.conf", "nova/nova.conf", "nova"),
+    ("neutron.conf", "neutron/neutron.conf", "neutron"),
 ]
 
 # Files shipped in the venv's etc/ that the services read as they are.
@@ -31,6 +32,7 @@ VENV_ETC_COPIES = [
     "cinder/resource_filters.json",
     "manila/api-paste.ini",
     "nova/api-paste.ini",
+    "neutron/api-paste.ini",
 ]
 
 STATE_DIRS = [
@@ -48,6 +50,7 @@ STATE_DIRS = [
     ("data", "manila", "locks"),
     ("data", "nova", "instances"),
     ("data", "nova", "locks"),
+    ("data", "neutron", "locks"),
     ("data", "rabbitmq", "mnesia"),
     ("data", "rabbitmq", "home"),
     ("log", "rabbitmq"),

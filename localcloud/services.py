@@ -1,7 +1,6 @@
 """The service table: what runs, in which order, with which command line."""
 
 import os
-import sys
 
 from localcloud.config import (
     EPMD_PORT,
@@ -191,12 +190,16 @@ def services(p):
             threads=1,
             env={"OS_PLACEMENT_CONFIG_DIR": os.path.join(p.etc, "placement")},
         ),
-        Service(
-            "neutron-stub",
-            [sys.executable, "-m", "localcloud.neutron_stub", "--port", "9696"],
-            port=9696,
-            health="http://127.0.0.1:9696/",
-            code=["neutron_stub.py"],
+        gunicorn(
+            p,
+            "neutron-api",
+            9696,
+            "neutron.wsgi.api",
+            p.conf("neutron"),
+            env={
+                "OS_NEUTRON_CONFIG_DIR": os.path.join(p.etc, "neutron"),
+                "OS_NEUTRON_CONFIG_FILES": "neutron.conf",
+            },
         ),
         # nova-conductor first: nova-compute waits (10 s pings) until it answers
         daemon(p, "nova-conductor", nova_conf),

@@ -20,6 +20,8 @@ from localcloud.run import say
 from localcloud.services import services
 
 STOP_TIMEOUT = {"app": 20, "infra": 40}
+# Services an earlier version of the cloud ran: up and down stop them if still running.
+RETIRED = ["neutron-stub"]  # replaced by neutron-api (the real neutron)
 
 
 def watched_files(p, svc):
@@ -189,11 +191,21 @@ def start_service(run, svc, timeout):
     say("%s %s in %.1f s" % (svc.name, "started, ready" if new else "ready", run.elapsed()))
 
 
+def stop_retired(p):
+    for name in RETIRED:
+        pid = running_pid(p, name)
+        if pid:
+            say("  stopping %s: no longer part of the local cloud" % name)
+            stop_pids([pid], STOP_TIMEOUT["app"])
+        forget_pid(p, name)
+
+
 def down(p):
     """Stop every service of the cloud at p (apps first, then infra in reverse order)."""
     if not os.path.isdir(p.run):
         say("Nothing to stop (no state in %s)" % p.state)
         return 0
+    stop_retired(p)
     svcs = services(p)
     stopped = []
     app = [s for s in svcs if s.group == "app"]

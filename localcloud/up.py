@@ -12,7 +12,7 @@ from localcloud.readiness import wait_answers, wait_ready, wait_service_ready
 from localcloud.render import write_configs
 from localcloud.run import say
 from localcloud.services import by_name, services
-from localcloud.supervise import check_ports, ensure_started
+from localcloud.supervise import check_ports, ensure_started, stop_retired
 
 INFRA_WAIT = 120
 
@@ -59,13 +59,14 @@ def bring_up(run, timeout):
     ensure_apt()
     ensure_venv(p)
     svcs = services(p)
+    stop_retired(p)
     check_ports(run, svcs)
     write_configs(p)
     start_infra(run, svcs)
     setup_databases(p)
     run_db_syncs(p, only={"keystone", "glance", "placement"})
     load_glance_metadefs(p)
-    ensure_started(run, svcs, ["keystone", "glance-api", "placement-api", "neutron-stub"])
+    ensure_started(run, svcs, ["keystone", "glance-api", "placement-api"])
     run_db_syncs(p)
     run.step("databases ready")
     wait_answers(p, "keystone", AUTH_URL, INFRA_WAIT)

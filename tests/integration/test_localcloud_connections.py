@@ -23,6 +23,7 @@ APIS = {
     "compute": "/servers?limit=1",
     "volumev3": "/volumes?limit=1",
     "sharev2": "/shares?limit=1",
+    "network": "/v2.0/networks",
 }
 POLL_SECONDS = 25
 # idle gaps between two requests, around and beyond gunicorn's default keep-alive (2 s)
@@ -57,7 +58,7 @@ def test_one_session_polling_each_api_sees_no_error(cloud_info):
     assert set(counts) == set(APIS) and min(counts.values()) >= 10, counts
 
 
-@pytest.mark.parametrize("port", [5000, 9292, 8778, 8774, 8776, 8786])
+@pytest.mark.parametrize("port", [5000, 9292, 8778, 8774, 8776, 8786, 9696])
 @pytest.mark.parametrize("gap", [2.5])
 def test_connection_reused_after_an_idle_gap(cloud_info, port, gap):
     """A plain http.client connection (no liveness check) reused after ``gap`` s idle."""
