@@ -6,11 +6,16 @@ keystoneauth1 sessions: connection failures surface as keystoneauth1
 exceptions, HTTP errors as the service client's own.
 """
 
+import logging
+import re
+
 from cinderclient import exceptions as cinder_exc
 from glanceclient import exc as glance_exc
 from keystoneauth1 import exceptions as ksa_exc
 from manilaclient.common.apiclient import exceptions as manila_exc
 from novaclient import exceptions as nova_exc
+
+LOG = logging.getLogger(__name__)
 
 UNAUTHORIZED = (
     ksa_exc.Unauthorized,
@@ -47,7 +52,22 @@ REFUSED = (
 )
 
 
+#: Longest service explanation shown to a user; the whole text goes to the log.
+MESSAGE_LIMIT = 200
+
+
 def service_message(exc: Exception) -> str:
-    """The human part of a client exception (the service's own explanation)."""
+    """The human part of a client exception, short enough to read in a form.
+
+    Services sometimes explain a refusal with their whole validation schema
+    (Cinder quotes its regular expression): the user gets the first sentence,
+    cut at ``MESSAGE_LIMIT`` characters; the log keeps the full text.
+    """
     message = getattr(exc, 'message', None) or getattr(exc, 'details', None) or str(exc)
-    return str(message).strip()
+    message = ' '.join(str(message).split())
+    short = re.split(r'(?<=[.!?])\s', message, maxsplit=1)[0]
+    if len(short) > MESSAGE_LIMIT:
+        short = short[:MESSAGE_LIMIT - 1].rstrip() + '\u2026'
+    if short != message:
+        LOG.info('Service refusal shown shortened; in full: %s', message)
+    return short

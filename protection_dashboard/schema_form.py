@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -229,6 +230,28 @@ def _error_targets(error: jsonschema.ValidationError) -> Iterator[str | None]:
         yield None
 
 
+#: What the services accept in a text value: no control characters but tab and
+#: line breaks (Cinder and Manila refuse them), and nothing beyond U+FFFF
+#: (emoji): Cinder's validation refuses them and a utf8mb3 database, still common
+#: in deployments, cannot store them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BEYOND_BMP = re.compile(r"[\U00010000-\U0010ffff]")
+
+
+def text_problem(value: Any) -> str | None:
+    """Why the services would refuse a text value (keys and values of a map too), or None."""
+    texts = [*value.keys(), *value.values()] if isinstance(value, Mapping) else [value]
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        if _CONTROL.search(text):
+            return str(_("Control characters are not allowed."))
+        if _BEYOND_BMP.search(text):
+            return str(_("Emoji and other characters beyond U+FFFF are not accepted "
+                         "by the services."))
+    return None
+
+
 class SchemaFormMixin:
     """Adds the fields of ``schemas/<schema_name>.json`` to a Django or Horizon form.
 
@@ -275,6 +298,10 @@ class SchemaFormMixin:
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
+        for name in self.schema["properties"]:
+            problem = text_problem(cleaned_data.get(name))
+            if problem and name not in self.errors:
+                self.add_error(name, problem)
         payload = self.schema_payload(cleaned_data)
         validator = jsonschema.Draft7Validator(self.schema)
         for error in validator.iter_errors(payload):

@@ -32,8 +32,11 @@ OPENSTACK_KEYSTONE_URL = os.environ.get('OS_AUTH_URL', 'http://127.0.0.1:5000/v3
 OPENSTACK_KEYSTONE_DEFAULT_ROLE = 'member'
 OPENSTACK_KEYSTONE_DEFAULT_DOMAIN = 'Default'
 
-# Signed-cookie sessions and a roomy local-memory cache: no memcached needed.
-SESSION_ENGINE = 'django.contrib.sessions.backends.signed_cookies'
+# Sessions in the cache, so no Keystone token travels in a cookie (a signed
+# cookie is readable); a roomy local-memory cache: no memcached needed for one
+# dev server process.  Behind TLS, also set SESSION_COOKIE_SECURE and
+# CSRF_COOKIE_SECURE (see doc/security.md).
+SESSION_ENGINE = 'django.contrib.sessions.backends.cache'
 CACHES = {
     'default': {
         'BACKEND': 'django.core.cache.backends.locmem.LocMemCache',

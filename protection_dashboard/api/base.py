@@ -10,6 +10,7 @@ few minutes: negotiating must not cost an API call on every page.
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +44,27 @@ APIResourceWrapper = horizon_base.APIResourceWrapper
 
 class ServiceUnavailable(horizon_exc.ServiceCatalogException):
     """The catalog holds no endpoint for a service this page needs."""
+
+
+class InvalidId(horizon_exc.NotFound):
+    """An id that cannot name a resource: refused before any API call."""
+
+
+#: What a resource id of Cinder, Manila, Nova or Glance can look like: a UUID,
+#: with or without dashes (or any token of those characters).  Nothing that
+#: could change a request's path or query ('/', '.', '?', '%', ...).
+_ID = re.compile(r'[A-Za-z0-9_-]{1,64}')
+
+
+def check_id(value: Any) -> str:
+    """``value`` if it can be a resource id; InvalidId (a 404) otherwise.
+
+    Every id from a URL, a form or a row update goes through here before it
+    reaches a client, which would put it into the request's path.
+    """
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise InvalidId('not a valid resource id: %r' % (value,)[:80])
+    return value
 
 
 def endpoint_for(request, service: str) -> str:
@@ -192,7 +214,8 @@ def marker_page(fetch: Callable[[str | None, int, bool], Iterable[Any]],
     One item more than the page holds tells whether another page follows.
     """
     backwards = bool(prev_marker)
-    items = list(fetch(prev_marker or marker, limit + 1, backwards))
+    start = prev_marker or marker
+    items = list(fetch(check_id(start) if start else None, limit + 1, backwards))
     more = len(items) > limit
     items = items[:limit]
     if backwards:

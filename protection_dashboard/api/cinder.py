@@ -96,6 +96,7 @@ def volume_names(request, volume_ids: Iterable[str]) -> dict[str, str]:
 
 
 def volume_get(request, volume_id: str) -> Volume:
+    volume_id = base.check_id(volume_id)
     return Volume(cinderclient(request).volumes.get(volume_id))
 
 
@@ -126,18 +127,21 @@ def volume_snapshot_list_paged(request, search_opts: dict[str, Any] | None = Non
 
 
 def volume_snapshot_get(request, snapshot_id: str) -> VolumeSnapshot:
+    snapshot_id = base.check_id(snapshot_id)
     return VolumeSnapshot(cinderclient(request).volume_snapshots.get(snapshot_id))
 
 
 def volume_snapshot_create(request, volume_id: str, name: str, description: str | None,
                            force: bool | None) -> VolumeSnapshot:
     """Create a snapshot; ``force=None`` leaves the flag out of the request."""
+    volume_id = base.check_id(volume_id)
     snapshot = cinderclient(request).volume_snapshots.create(
         volume_id, force=force, name=name, description=description)
     return VolumeSnapshot(snapshot)
 
 
 def volume_snapshot_delete(request, snapshot_id: str) -> None:
+    snapshot_id = base.check_id(snapshot_id)
     cinderclient(request).volume_snapshots.delete(snapshot_id)
 
 

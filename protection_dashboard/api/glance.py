@@ -34,4 +34,5 @@ def image_list(request, filters: dict[str, Any] | None = None,
 
 
 def image_get(request, image_id: str) -> Image:
+    image_id = base.check_id(image_id)
     return Image(glanceclient_v2(request).images.get(image_id))

@@ -46,6 +46,7 @@ def share_list_paged(request, search_opts: dict[str, Any] | None = None,
 
 
 def share_get(request, share_id: str) -> Share:
+    share_id = base.check_id(share_id)
     return Share(manilaclient(request).shares.get(share_id))
 
 

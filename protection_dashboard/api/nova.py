@@ -55,4 +55,5 @@ def server_list_paged(request, search_opts: dict[str, Any] | None = None,
 
 
 def server_get(request, server_id: str) -> Server:
+    server_id = base.check_id(server_id)
     return Server(novaclient(request).servers.get(server_id))

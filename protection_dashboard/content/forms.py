@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from horizon import exceptions, forms, messages
+from horizon import forms, messages
 
+from protection_dashboard import api
 from protection_dashboard import exceptions as pd_exceptions
+from protection_dashboard.content import utils
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.schema_form import SchemaFormMixin
 
@@ -23,6 +25,8 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
 
     #: Hidden field carrying the id of the resource or protection point.
     target_field: str = ''
+    #: Shown when that field is missing, malformed or not the form's own target.
+    lost_target_message: str
     success_message = ''
     failure_message = _("The request failed.")
 
@@ -38,6 +42,19 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
     def cloud_choices(self, request, target: str) -> dict[str, list[tuple[str, str]]]:
         raise NotImplementedError
 
+    def clean(self):
+        """The hidden target must be the view's own, and a well-formed id."""
+        cleaned_data = super().clean()
+        target = cleaned_data.get(self.target_field)
+        try:
+            valid = target == self.initial.get(self.target_field) and api.base.check_id(target)
+        except api.base.InvalidId:
+            valid = False
+        if not valid:
+            self.errors.pop(self.target_field, None)
+            self.add_error(None, self.lost_target_message)
+        return cleaned_data
+
     def submit(self, request, target: str, options: dict[str, Any]) -> Any:
         raise NotImplementedError
 
@@ -50,8 +67,11 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
             self.api_error('%s %s' % (self.failure_message,
                                       pd_exceptions.service_message(exc)))
             return False
+        except api.base.InvalidId:
+            self.api_error(self.lost_target_message)
+            return False
         except Exception:
-            exceptions.handle(request, self.failure_message)
+            utils.handle_error(request, self.failure_message)
             return False
         messages.success(request, self.success_message % (
             getattr(result, 'name', None) or result.id))
@@ -60,6 +80,8 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
 
 class ProtectForm(PluginForm):
     target_field = 'resource_id'
+    lost_target_message = _("The resource to protect is missing or not valid. Close the "
+                            "form and open it again from the resource's row.")
     success_message = _('Creating protection point "%s".')
 
     @property
@@ -75,6 +97,8 @@ class ProtectForm(PluginForm):
 
 class RestoreForm(PluginForm):
     target_field = 'point_id'
+    lost_target_message = _("The protection point to restore is missing or not valid. "
+                            "Close the form and open it again from the point's row.")
     success_message = _('Restoring to "%s".')
 
     @property

@@ -16,7 +16,7 @@ from horizon import exceptions
 from horizon import forms as horizon_forms
 from openstack_dashboard import policy
 
-from protection_dashboard.content import forms
+from protection_dashboard.content import forms, utils
 from protection_dashboard.protection import base
 
 PROTECTABLES_URL = reverse_lazy('horizon:project:protectables:index')
@@ -79,7 +79,7 @@ class ProtectView(PluginFormView):
         try:
             resource = registered.get(self.request, self.target_id)
         except Exception:
-            exceptions.handle(self.request, _("Unable to retrieve the resource to protect."),
+            utils.handle_error(self.request, _("Unable to retrieve the resource to protect."),
                               redirect=self.cancel_url)
         return resource
 

@@ -111,7 +111,7 @@ class PointSource(ServicePlugin):
         """Search options of a point list: all projects or one, every resource or one."""
         opts = all_projects_opts(all_projects)
         if resource_id:
-            opts[self.parent_key] = resource_id
+            opts[self.parent_key] = api.base.check_id(resource_id)
         return opts
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import requests
 
 from tests.browser import pages
 
@@ -119,3 +120,18 @@ def test_protection_group_in_project_navigation(browser, dashboard_url, cloud_in
     assert pages.url_path(browser) == PROJECT_PANEL
     assert pages.page_title(browser) == PROJECT_TITLE
     pages.snap(browser, 'demo-sidebar')
+
+
+def test_no_token_in_the_session_cookie_and_security_headers(browser, dashboard_url,
+                                                             cloud_info):
+    pages.login(browser, dashboard_url, cloud_info['users']['demo'])
+    cookie = browser.get_cookie('sessionid')
+    # A session key into the server's cache, not a signed blob carrying tokens.
+    assert re.fullmatch('[a-z0-9]{32}', cookie['value']), cookie['value']
+    page = requests.get(dashboard_url + PROJECT_PANEL, timeout=30,
+                        cookies={'sessionid': cookie['value']}, allow_redirects=False)
+    assert page.status_code == 200
+    assert page.headers['X-Content-Type-Options'] == 'nosniff'
+    assert page.headers['Referrer-Policy'] == 'same-origin'
+    assert "frame-ancestors 'self'" in page.headers['Content-Security-Policy']
+    assert 'no-store' in page.headers['Cache-Control']

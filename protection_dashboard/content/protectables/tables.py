@@ -13,6 +13,7 @@ from horizon import tables
 from horizon.utils import filters
 
 from protection_dashboard.content import tables as common
+from protection_dashboard.content.datatable import ProtectionTable
 from protection_dashboard.protection import base, protectables
 
 LOG = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def newest_point(resource) -> str:
     return defaultfilters.date(filters.parse_isotime(value), 'DATETIME_FORMAT')
 
 
-class ProtectableTable(tables.DataTable):
+class ProtectableTable(ProtectionTable):
     """Columns every type shares; the rest come from the type's declaration."""
 
     name = tables.WrappingColumn('name', verbose_name=_("Name"))

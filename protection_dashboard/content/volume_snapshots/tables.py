@@ -1,10 +1,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from horizon import exceptions, tables
+from horizon import tables
 
 from protection_dashboard import api
 from protection_dashboard.content import tables as common
+from protection_dashboard.content import utils
+from protection_dashboard.content.datatable import ProtectionTable
 from protection_dashboard.protection import base as protection_base
 
 PLUGIN = protection_base.get('volume_snapshot')
@@ -50,7 +52,7 @@ def join_volume_names(request, snapshots) -> None:
     try:
         names = api.cinder.volume_names(request, {s.volume_id for s in snapshots})
     except Exception:
-        exceptions.handle(request, _("Unable to retrieve volume names."))
+        utils.handle_error(request, _("Unable to retrieve volume names."))
         names = {}
     for snapshot in snapshots:
         snapshot.volume_name = names.get(snapshot.volume_id)
@@ -73,7 +75,7 @@ def volume_link(snapshot):
     return reverse('horizon:project:volumes:detail', args=(snapshot.volume_id,))
 
 
-class VolumeSnapshotsTable(tables.DataTable):
+class VolumeSnapshotsTable(ProtectionTable):
     name = tables.WrappingColumn('name', verbose_name=_("Name"),
                                  link='horizon:project:volume_snapshots:detail')
     description = tables.Column('description', verbose_name=_("Description"),

@@ -1,13 +1,13 @@
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from horizon import exceptions, tabs
 from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
-from horizon.utils import functions as utils
+from horizon import tabs
+from horizon.utils import functions as horizon_utils
 
 from protection_dashboard import api
-from protection_dashboard.content import views
+from protection_dashboard.content import utils, views
 from protection_dashboard.content.volume_snapshots import forms, tables
 from protection_dashboard.content.volume_snapshots import tabs as snapshot_tabs
 
@@ -39,9 +39,9 @@ class IndexView(horizon_tables.DataTableView):
                 self.request, search_opts=self.get_filters(),
                 marker=self.request.GET.get(meta.pagination_param),
                 prev_marker=self.request.GET.get(meta.prev_pagination_param),
-                limit=utils.get_page_size(self.request))
+                limit=horizon_utils.get_page_size(self.request))
         except Exception:
-            exceptions.handle(self.request, _("Unable to retrieve volume snapshots."))
+            utils.handle_error(self.request, _("Unable to retrieve volume snapshots."))
             return []
         tables.join_volume_names(self.request, self._page.items)
         return self._page.items
@@ -58,7 +58,7 @@ class DetailView(tabs.TabView):
             snapshot = api.cinder.volume_snapshot_get(self.request, self.kwargs['snapshot_id'])
             snapshot.volume = api.cinder.volume_get(self.request, snapshot.volume_id)
         except Exception:
-            exceptions.handle(self.request, _("Unable to retrieve snapshot details."),
+            utils.handle_error(self.request, _("Unable to retrieve snapshot details."),
                               redirect=INDEX_URL)
         return snapshot
 
@@ -110,7 +110,7 @@ class ProtectView(views.ProtectView):
         try:
             context['limits'] = api.cinder.absolute_limits(self.request)
         except Exception:
-            exceptions.handle(self.request, _("Unable to retrieve the snapshot quota."))
+            utils.handle_error(self.request, _("Unable to retrieve the snapshot quota."))
         return context
 
 
