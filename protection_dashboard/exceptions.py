@@ -37,6 +37,7 @@ REFUSED = (
     cinder_exc.OverLimit,
     cinder_exc.Forbidden,
     manila_exc.BadRequest,
+    manila_exc.Conflict,
     manila_exc.Forbidden,
     manila_exc.RequestEntityTooLarge,
     nova_exc.BadRequest,
