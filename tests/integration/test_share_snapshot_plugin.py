@@ -162,3 +162,15 @@ def test_a_paged_list_is_joined_with_share_names(request_, share, cleanup):
     listed = {point.id for point in first.items + second.items}
     assert listed == {snapshot.id for snapshot in snapshots}
     assert api.manila.share_names(request_)[share.id] == share.name
+
+
+def test_admin_lists_every_project(cloud_info):
+    """The admin page's two calls: every project's snapshots, and their shares' names."""
+    admin = horizon_request.login(cloud_info, 'admin')
+    seeded = cloud_info['seed']['share_snapshot']['id']
+    opts = protection_base.all_projects_opts(True)
+    page = api.manila.share_snapshot_list_paged(admin, search_opts=opts, limit=1000)
+    snapshot = next(point for point in page.items if point.id == seeded)
+    assert snapshot.project_id != admin.user.project_id
+    assert (api.manila.share_names(admin, opts)[snapshot.share_id]
+            == cloud_info['seed']['share_1']['name'])

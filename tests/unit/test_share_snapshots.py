@@ -20,6 +20,7 @@ from protection_dashboard.protection import share_snapshot
 from tests.unit.fakes import fake
 
 INDEX_URL = reverse('horizon:project:share_snapshots:index')
+ADMIN_URL = reverse('horizon:admin:protection_share_snapshots:index')
 PROTECTABLES_URL = reverse('horizon:project:protectables:index')
 PROTECT_URL = reverse('horizon:project:share_snapshots:create', args=('share-1',))
 RESTORE_URL = reverse('horizon:project:share_snapshots:restore', args=('snap-1',))
@@ -386,7 +387,7 @@ class IndexViewTests(ManilaTestCase):
         self.assertEqual('s1', rows[1].share_name)
         self.mock_share_snapshot_list_paged.assert_called_once_with(
             mock.ANY, search_opts={}, marker='20', prev_marker=None, limit=20)
-        self.mock_share_names.assert_called_once_with(mock.ANY)
+        self.mock_share_names.assert_called_once_with(mock.ANY, {})
         self.assertContains(response, 'snapshot_marker=40')
         self.assertContains(response, 'prev_snapshot_marker=0')
 
@@ -476,3 +477,29 @@ class DetailViewTests(ManilaTestCase):
         self.assertEqual(200, response.status_code)
         for text in ('nightly', 'data-share', 'gold', 'az-2'):
             self.assertContains(response, text)
+
+
+class AdminIndexViewTests(ManilaTestCase, helpers.BaseAdminViewTests):
+
+    @helpers.create_mocks({api.manila: ['share_snapshot_list_paged', 'share_names']})
+    def test_every_project_is_listed_with_delete_but_no_restore(self):
+        self.mock_share_snapshot_list_paged.return_value = Page(
+            [make_snapshot(project_id='other-project')])
+        self.mock_share_names.return_value = {'share-1': 'their-share'}
+        response = self.client.get(ADMIN_URL)
+        self.assertEqual(200, response.status_code)
+        self.mock_share_snapshot_list_paged.assert_called_once_with(
+            mock.ANY, search_opts={'all_tenants': True}, marker=None, prev_marker=None,
+            limit=20)
+        self.mock_share_names.assert_called_once_with(mock.ANY, {'all_tenants': True})
+        for text in ('other-project', 'their-share', 'Delete Share Snapshot'):
+            self.assertContains(response, text)
+        self.assertNotContains(response, reverse('horizon:project:share_snapshots:restore',
+                                                 args=('snap-1',)))
+
+
+class AdminPageForMembersTests(ManilaTestCase):
+
+    def test_members_get_not_authorized(self):
+        response = self.client.get(ADMIN_URL)
+        self.assertEqual(403, response.status_code)

@@ -8,6 +8,7 @@ from horizon import exceptions, tables
 from protection_dashboard import api
 from protection_dashboard.content import tables as common
 from protection_dashboard.protection import base as protection_base
+from protection_dashboard.protection.base import all_projects_opts
 
 PLUGIN = protection_base.get('share_snapshot')
 
@@ -45,13 +46,13 @@ class SnapshotFilter(tables.FilterAction):
                       ('status', _("Status ="), True))
 
 
-def join_share_names(request, snapshots, names=None) -> None:
+def join_share_names(request, snapshots, names=None, all_projects=False) -> None:
     """Name each snapshot's share (``share_name``) from one light share list."""
     if not snapshots:
         return
     if names is None:
         try:
-            names = api.manila.share_names(request)
+            names = api.manila.share_names(request, all_projects_opts(all_projects))
         except Exception:
             exceptions.handle(request, _("Unable to retrieve share names."))
             names = {}

@@ -11,6 +11,7 @@ from protection_dashboard.content import views
 from protection_dashboard.content.share_snapshots import forms, tables
 from protection_dashboard.content.share_snapshots import tabs as snapshot_tabs
 from protection_dashboard.protection import share_snapshot
+from protection_dashboard.protection.base import all_projects_opts
 
 PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:project:share_snapshots:index')
@@ -31,6 +32,7 @@ class IndexView(EnabledMixin, horizon_tables.DataTableView):
     table_class = tables.ShareSnapshotsTable
     page_title = _("Share Snapshots")
     template_name = 'protection_dashboard/share_snapshots/index.html'
+    all_projects = False
 
     def has_more_data(self, table):
         return table.page is not None and table.page.next_marker is not None
@@ -42,7 +44,8 @@ class IndexView(EnabledMixin, horizon_tables.DataTableView):
         meta = self.table_class._meta
         try:
             page = api.manila.share_snapshot_list_paged(
-                self.request, search_opts=self.get_filters(),
+                self.request, search_opts=dict(self.get_filters(),
+                                               **all_projects_opts(self.all_projects)),
                 marker=self.request.GET.get(meta.pagination_param),
                 prev_marker=self.request.GET.get(meta.prev_pagination_param),
                 limit=utils.get_page_size(self.request))
@@ -50,7 +53,8 @@ class IndexView(EnabledMixin, horizon_tables.DataTableView):
             exceptions.handle(self.request, _("Unable to retrieve share snapshots."))
             return []
         self.table.page = page
-        tables.join_share_names(self.request, page.items)
+        tables.join_share_names(self.request, page.items,
+                                all_projects=self.all_projects)
         return page.items
 
 
