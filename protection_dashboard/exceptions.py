@@ -42,6 +42,7 @@ REFUSED = (
     cinder_exc.OverLimit,
     cinder_exc.Forbidden,
     manila_exc.BadRequest,
+    manila_exc.Conflict,
     manila_exc.Forbidden,
     manila_exc.RequestEntityTooLarge,
     nova_exc.BadRequest,

@@ -1,4 +1,4 @@
-"""Thin wrapper of python-manilaclient: shares and share snapshots."""
+"""Thin wrapper of python-manilaclient: shares, share snapshots, limits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from horizon.utils.memoized import memoized
 from manilaclient import api_versions
 from manilaclient import client as manila_client
 
-from protection_dashboard.api import base
+from protection_dashboard.api import base, microversions
 
 SERVICE = 'manila'
 
@@ -16,12 +16,13 @@ SERVICE = 'manila'
 class Share(base.APIResourceWrapper):
     _attrs = ['id', 'name', 'description', 'size', 'status', 'created_at', 'share_proto',
               'share_type', 'share_type_name', 'share_network_id', 'availability_zone',
-              'snapshot_id', 'snapshot_support', 'project_id', 'metadata']
+              'snapshot_id', 'snapshot_support', 'revert_to_snapshot_support',
+              'project_id', 'metadata']
 
 
 class ShareSnapshot(base.APIResourceWrapper):
     _attrs = ['id', 'name', 'description', 'size', 'share_size', 'status', 'created_at',
-              'share_id', 'share_proto', 'project_id']
+              'share_id', 'share_proto', 'project_id', 'user_id']
 
 
 @memoized
@@ -31,6 +32,14 @@ def manilaclient(request, version: str | None = None):
         request, SERVICE, api_versions.MAX_VERSION, version,
         lambda version, endpoint, **auth: manila_client.Client(
             api_versions.APIVersion(version), service_catalog_url=endpoint, **auth))
+
+
+def api_version(request) -> str:
+    return manilaclient(request).api_version.get_string()
+
+
+def supports(request, feature: str) -> bool:
+    return microversions.supports(SERVICE, feature, api_version(request))
 
 
 def share_list_paged(request, search_opts: dict[str, Any] | None = None,
@@ -45,12 +54,79 @@ def share_list_paged(request, search_opts: dict[str, Any] | None = None,
     return base.offset_page(fetch, marker, prev_marker, limit)
 
 
+def share_names(request, search_opts: dict[str, Any] | None = None) -> dict[str, str]:
+    """Id -> name of the shares (one light, non-detailed list: no per-share call)."""
+    shares = manilaclient(request).shares.list(detailed=False,
+                                               search_opts=dict(search_opts or {}))
+    return {share.id: share.name for share in shares}
+
+
 def share_get(request, share_id: str) -> Share:
     share_id = base.check_id(share_id)
     return Share(manilaclient(request).shares.get(share_id))
 
 
-def share_snapshot_list(request, search_opts: dict[str, Any] | None = None) -> list[ShareSnapshot]:
-    """Share snapshots (Manila cannot sort them by creation time)."""
-    snapshots = manilaclient(request).share_snapshots.list(search_opts=dict(search_opts or {}))
+def share_create_from_snapshot(request, snapshot: ShareSnapshot, source: Share,
+                               name: str | None, description: str | None) -> Share:
+    """A new share from ``snapshot``, of its size, like its ``source`` share.
+
+    Protocol, share type, share network and availability zone are the source
+    share's, as Manila requires of a share created from a snapshot.
+    """
+    share = manilaclient(request).shares.create(
+        source.share_proto, snapshot.size, snapshot_id=snapshot.id, name=name,
+        description=description, share_network=source.share_network_id,
+        share_type=source.share_type, availability_zone=source.availability_zone)
+    return Share(share)
+
+
+def share_revert_to_snapshot(request, share_id: str, snapshot_id: str) -> None:
+    """Revert a share to its latest snapshot (microversion 2.27 and later)."""
+    share_id = base.check_id(share_id)
+    snapshot_id = base.check_id(snapshot_id)
+    manilaclient(request).shares.revert_to_snapshot(share_id, snapshot_id)
+
+
+def share_snapshot_list(request, search_opts: dict[str, Any] | None = None,
+                        limit: int | None = None) -> list[ShareSnapshot]:
+    """Share snapshots, newest first (Manila's default order); all unless ``limit``."""
+    opts = dict(search_opts or {})
+    if limit:
+        opts['limit'] = limit
+    snapshots = manilaclient(request).share_snapshots.list(search_opts=opts)
     return base.wrap_all(ShareSnapshot, snapshots)
+
+
+def share_snapshot_list_paged(request, search_opts: dict[str, Any] | None = None,
+                              marker: str | None = None, prev_marker: str | None = None,
+                              limit: int = 20) -> base.Page:
+    """One page of share snapshots, newest first (Manila pages by offset)."""
+    def fetch(offset, limit):
+        opts = dict(search_opts or {}, offset=offset, limit=limit)
+        return base.wrap_all(ShareSnapshot,
+                             manilaclient(request).share_snapshots.list(search_opts=opts))
+    return base.offset_page(fetch, marker, prev_marker, limit)
+
+
+def share_snapshot_get(request, snapshot_id: str) -> ShareSnapshot:
+    snapshot_id = base.check_id(snapshot_id)
+    return ShareSnapshot(manilaclient(request).share_snapshots.get(snapshot_id))
+
+
+def share_snapshot_create(request, share_id: str, name: str, description: str | None,
+                          force: bool) -> ShareSnapshot:
+    share_id = base.check_id(share_id)
+    snapshot = manilaclient(request).share_snapshots.create(
+        share_id, force=force, name=name, description=description)
+    return ShareSnapshot(snapshot)
+
+
+def share_snapshot_delete(request, snapshot_id: str) -> None:
+    snapshot_id = base.check_id(snapshot_id)
+    manilaclient(request).share_snapshots.delete(snapshot_id)
+
+
+def share_limits(request) -> dict[str, int]:
+    """The project's absolute limits and usage (maxTotalShareSnapshots, ...)."""
+    limits = manilaclient(request).limits.get().absolute
+    return {limit.name: limit.value for limit in limits}

@@ -58,14 +58,17 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
     def submit(self, request, target: str, options: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def refusal_message(self, exc: Exception) -> str:
+        """What the form says when the service refuses: by default, the service's words."""
+        return '%s %s' % (self.failure_message, pd_exceptions.service_message(exc))
+
     def handle(self, request, data):
         try:
             result = self.submit(request, data[self.target_field], self.schema_data)
         except pd_exceptions.REFUSED as exc:
             # The service understood and refused (bad state, quota, ...): say
             # why in the form, where the user can change the input.
-            self.api_error('%s %s' % (self.failure_message,
-                                      pd_exceptions.service_message(exc)))
+            self.api_error(self.refusal_message(exc))
             return False
         except api.base.InvalidId:
             self.api_error(self.lost_target_message)

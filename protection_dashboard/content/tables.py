@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.template import defaultfilters
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 from horizon.utils import filters
 
+from protection_dashboard import api
+from protection_dashboard.content import utils
 from protection_dashboard.protection import base as protection_base
 
 
@@ -48,3 +51,24 @@ class PluginDeleteAction(tables.DeleteAction):
 
     def delete(self, request, obj_id):
         self.plugin.delete(request, obj_id)
+
+
+def join_volume_names(request, points) -> None:
+    """Name each point's volume (``volume_name``), from the cached name list."""
+    if not points:
+        return
+    try:
+        names = api.cinder.volume_names(request, {point.volume_id for point in points})
+    except Exception:
+        utils.handle_error(request, _("Unable to retrieve volume names."))
+        names = {}
+    for point in points:
+        point.volume_name = names.get(point.volume_id)
+
+
+def volume_name(point):
+    return getattr(point, 'volume_name', None) or point.volume_id
+
+
+def volume_link(point):
+    return reverse('horizon:project:volumes:detail', args=(point.volume_id,))

@@ -34,19 +34,3 @@ class ShareType(base.ResourceType):
     def get(self, request, resource_id):
         return api.manila.share_get(request, resource_id)
 
-
-@base.register
-class ShareSnapshots(base.PointSource):
-    """Manila share snapshots, the protection points of shares."""
-
-    name = 'share_snapshots'
-    resource_type = ShareType.resource_type
-    service = 'manila'
-    feature = 'enable_share_protection'
-    parent_key = 'share_id'
-
-    def list_points(self, request, *, all_projects=False, resource_id=None):
-        opts = all_projects_opts(all_projects)
-        if resource_id:
-            opts['share_id'] = resource_id
-        return api.manila.share_snapshot_list(request, search_opts=opts)

@@ -218,4 +218,4 @@ def test_registry_holds_the_three_types_in_page_order():
     assert [t.resource_type for t in base.resource_types()] == [
         'OS::Cinder::Volume', 'OS::Manila::Share', 'OS::Nova::Server']
     assert [p.name for p in base.protection_plugins('OS::Cinder::Volume')] == [
-        'volume_snapshot']
+        'volume_snapshot', 'volume_backup']

@@ -1,12 +1,11 @@
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from horizon import tables
 
 from protection_dashboard import api
 from protection_dashboard.content import tables as common
-from protection_dashboard.content import utils
 from protection_dashboard.content.datatable import ProtectionTable
+from protection_dashboard.content.tables import join_volume_names, volume_link, volume_name
 from protection_dashboard.protection import base as protection_base
 
 PLUGIN = protection_base.get('volume_snapshot')
@@ -45,19 +44,6 @@ class SnapshotFilter(tables.FilterAction):
                       ('status', _("Status ="), True))
 
 
-def join_volume_names(request, snapshots) -> None:
-    """Name each snapshot's volume (``volume_name``), from the cached name list."""
-    if not snapshots:
-        return
-    try:
-        names = api.cinder.volume_names(request, {s.volume_id for s in snapshots})
-    except Exception:
-        utils.handle_error(request, _("Unable to retrieve volume names."))
-        names = {}
-    for snapshot in snapshots:
-        snapshot.volume_name = names.get(snapshot.volume_id)
-
-
 class UpdateRow(tables.Row):
     ajax = True
 
@@ -65,14 +51,6 @@ class UpdateRow(tables.Row):
         snapshot = api.cinder.volume_snapshot_get(request, snapshot_id)
         join_volume_names(request, [snapshot])
         return snapshot
-
-
-def volume_name(snapshot):
-    return getattr(snapshot, 'volume_name', None) or snapshot.volume_id
-
-
-def volume_link(snapshot):
-    return reverse('horizon:project:volumes:detail', args=(snapshot.volume_id,))
 
 
 class VolumeSnapshotsTable(ProtectionTable):

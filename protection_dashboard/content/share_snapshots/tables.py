@@ -1,0 +1,117 @@
+from urllib import parse
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from horizon import tables
+
+from protection_dashboard import api
+from protection_dashboard.content import tables as common
+from protection_dashboard.content import utils
+from protection_dashboard.content.datatable import ProtectionTable
+from protection_dashboard.protection import base as protection_base
+from protection_dashboard.protection.base import all_projects_opts
+
+PLUGIN = protection_base.get('share_snapshot')
+
+
+class RestoreSnapshot(tables.LinkAction):
+    name = 'restore'
+    verbose_name = _("Restore")
+    url = 'horizon:project:share_snapshots:restore'
+    classes = ('ajax-modal',)
+    icon = 'refresh'
+    policy_rules = PLUGIN.restore_policy
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or snapshot.status in PLUGIN.success_statuses
+
+
+class DeleteSnapshot(common.PluginDeleteAction):
+    plugin = PLUGIN
+    help_text = _("Deleted share snapshots are not recoverable.")
+    policy_rules = PLUGIN.delete_policy
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Delete Share Snapshot", "Delete Share Snapshots", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Scheduled deletion of Share Snapshot",
+                             "Scheduled deletion of Share Snapshots", count)
+
+
+class SnapshotFilter(tables.FilterAction):
+    filter_type = 'server'
+    filter_choices = (('name', _("Name ="), True),
+                      ('status', _("Status ="), True))
+
+
+def join_share_names(request, snapshots, names=None, all_projects=False) -> None:
+    """Name each snapshot's share (``share_name``) from one light share list."""
+    if not snapshots:
+        return
+    if names is None:
+        try:
+            names = api.manila.share_names(request, all_projects_opts(all_projects))
+        except Exception:
+            utils.handle_error(request, _("Unable to retrieve share names."))
+            names = {}
+    for snapshot in snapshots:
+        snapshot.share_name = names.get(snapshot.share_id)
+
+
+class UpdateRow(tables.Row):
+    ajax = True
+
+    def get_data(self, request, snapshot_id):
+        snapshot = api.manila.share_snapshot_get(request, snapshot_id)
+        try:
+            names = {snapshot.share_id: api.manila.share_get(request, snapshot.share_id).name}
+        except Exception:
+            names = {}
+        join_share_names(request, [snapshot], names)
+        return snapshot
+
+
+def share_name(snapshot):
+    return getattr(snapshot, 'share_name', None) or snapshot.share_id
+
+
+def share_link(snapshot):
+    return reverse('horizon:project:protectables:index') + '#shares__row__%s' % (
+        snapshot.share_id)
+
+
+class ShareSnapshotsTable(ProtectionTable):
+    name = tables.WrappingColumn('name', verbose_name=_("Name"),
+                                 link='horizon:project:share_snapshots:detail')
+    description = tables.Column('description', verbose_name=_("Description"),
+                                truncate=40)
+    share = tables.WrappingColumn(share_name, verbose_name=_("Share"), link=share_link)
+    size = common.size_column()
+    status = common.status_column(PLUGIN)
+    created = common.created_column()
+
+    class Meta:
+        name = 'share_snapshots'
+        verbose_name = _("Share Snapshots")
+        pagination_param = 'snapshot_marker'
+        prev_pagination_param = 'prev_snapshot_marker'
+        status_columns = ('status',)
+        row_class = UpdateRow
+        table_actions = (SnapshotFilter, DeleteSnapshot)
+        row_actions = (RestoreSnapshot, DeleteSnapshot)
+
+    #: The page shown (``api.base.Page``): Manila pages by offset, the markers are offsets.
+    page = None
+
+    def get_object_display(self, datum):
+        return datum.name or datum.id
+
+    def get_marker(self):
+        return parse.quote_plus(self.page.next_marker or '')
+
+    def get_prev_marker(self):
+        return parse.quote_plus(self.page.prev_marker or '')

@@ -1,0 +1,147 @@
+from django import http
+from django.urls import reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions, tabs
+from horizon import tables as horizon_tables
+from horizon.utils import functions as horizon_utils
+
+from protection_dashboard import api
+from protection_dashboard.content import utils, views
+from protection_dashboard.content.share_snapshots import forms, tables
+from protection_dashboard.content.share_snapshots import tabs as snapshot_tabs
+from protection_dashboard.protection import share_snapshot
+from protection_dashboard.protection.base import all_projects_opts
+
+PLUGIN = tables.PLUGIN
+INDEX_URL = reverse_lazy('horizon:project:share_snapshots:index')
+
+
+class EnabledMixin:
+    """Not found while share protection is switched off or Manila is not in the catalog."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not PLUGIN.is_enabled(request):
+            raise http.Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IndexView(EnabledMixin, horizon_tables.DataTableView):
+    """Share snapshots, newest first, one page at a time, share names from one list."""
+
+    table_class = tables.ShareSnapshotsTable
+    page_title = _("Share Snapshots")
+    template_name = 'protection_dashboard/share_snapshots/index.html'
+    all_projects = False
+
+    def has_more_data(self, table):
+        return table.page is not None and table.page.next_marker is not None
+
+    def has_prev_data(self, table):
+        return table.page is not None and table.page.prev_marker is not None
+
+    def get_data(self):
+        meta = self.table_class._meta
+        try:
+            page = api.manila.share_snapshot_list_paged(
+                self.request, search_opts=dict(self.get_filters(),
+                                               **all_projects_opts(self.all_projects)),
+                marker=self.request.GET.get(meta.pagination_param),
+                prev_marker=self.request.GET.get(meta.prev_pagination_param),
+                limit=horizon_utils.get_page_size(self.request))
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve share snapshots."))
+            return []
+        self.table.page = page
+        tables.join_share_names(self.request, page.items,
+                                all_projects=self.all_projects)
+        return page.items
+
+
+class DetailView(EnabledMixin, tabs.TabView):
+    tab_group_class = snapshot_tabs.SnapshotDetailTabs
+    template_name = 'horizon/common/_detail.html'
+    page_title = '{{ snapshot.name|default:snapshot.id }}'
+
+    @cached_property
+    def snapshot(self):
+        try:
+            snapshot = api.manila.share_snapshot_get(self.request, self.kwargs['snapshot_id'])
+            snapshot.share = api.manila.share_get(self.request, snapshot.share_id)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve share snapshot details."),
+                              redirect=INDEX_URL)
+        return snapshot
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = tables.ShareSnapshotsTable(self.request)
+        context.update(snapshot=self.snapshot, url=INDEX_URL,
+                       actions=table.render_row_actions(self.snapshot))
+        return context
+
+    def get_tabs(self, request, *args, **kwargs):
+        return self.tab_group_class(request, snapshot=self.snapshot, **kwargs)
+
+
+class ProtectView(views.ProtectView):
+    """Protect a share: the spec's options form, with the snapshot quota beside it."""
+
+    plugin = PLUGIN
+    form_class = forms.ProtectShareForm
+    template_name = 'protection_dashboard/share_snapshots/create.html'
+    page_title = _("Create Share Snapshot")
+    submit_label = _("Create Share Snapshot")
+    success_url = INDEX_URL
+    target_kwarg = 'share_id'
+    url_name = 'horizon:project:share_snapshots:create'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            context['limits'] = api.manila.share_limits(self.request)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the share snapshot quota."))
+        return context
+
+
+class RestoreView(views.RestoreView):
+    """Restore to a new share like the source, or into the source share (revert)."""
+
+    plugin = PLUGIN
+    form_class = forms.RestoreShareSnapshotForm
+    template_name = 'protection_dashboard/share_snapshots/restore.html'
+    page_title = _("Restore Share Snapshot")
+    submit_label = _("Restore")
+    target_kwarg = 'snapshot_id'
+    url_name = 'horizon:project:share_snapshots:restore'
+    cancel_url = INDEX_URL
+
+    @cached_property
+    def plan(self) -> share_snapshot.RestorePlan:
+        try:
+            plan = share_snapshot.restore_plan(self.request, self.target_id)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the share snapshot."),
+                              redirect=INDEX_URL)
+        return plan
+
+    def check_target(self):
+        if self.plan.snapshot.project_id not in (None, self.request.user.project_id):
+            raise exceptions.NotAuthorized
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.plan.revert_refusal:
+            form.set_warning(_("Restoring into the share is not offered: %s")
+                             % self.plan.revert_refusal)
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['plan'] = self.plan
+        return context
+
+    def get_success_url_from_handled(self, share):
+        """The new (or reverted) share's row in the protectable shares table."""
+        return '%s#shares__row__%s' % (views.PROTECTABLES_URL, share.id)

@@ -1,0 +1,146 @@
+from django.urls import reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from horizon import tables as horizon_tables
+from horizon import tabs
+from horizon.utils import functions as horizon_utils
+
+from protection_dashboard import api
+from protection_dashboard.content import tables as common
+from protection_dashboard.content import utils, views
+from protection_dashboard.content.volume_backups import forms, tables
+from protection_dashboard.content.volume_backups import tabs as backup_tabs
+
+PLUGIN = tables.PLUGIN
+INDEX_URL = reverse_lazy('horizon:project:volume_backups:index')
+ATTACHED_WARNING = _("This volume is attached to a server. Cinder backs it up without "
+                     "detaching it: from a temporary snapshot or copy of the volume, which "
+                     "it removes afterwards. Force is required for that. Data the server "
+                     "has not yet written to disk is not in the backup; quiesce the server "
+                     "first if you can.")
+
+
+class IndexView(horizon_tables.DataTableView):
+    """Backups, newest first, one page at a time, volume names from a cached list."""
+
+    table_class = tables.VolumeBackupsTable
+    page_title = _("Volume Backups")
+    template_name = 'protection_dashboard/volume_backups/index.html'
+    _page = None
+
+    def has_more_data(self, table):
+        return self._page is not None and self._page.next_marker is not None
+
+    def has_prev_data(self, table):
+        return self._page is not None and self._page.prev_marker is not None
+
+    def get_data(self):
+        meta = self.table_class._meta
+        try:
+            self._page = api.cinder.volume_backup_list_paged(
+                self.request, search_opts=self.get_filters(),
+                marker=self.request.GET.get(meta.pagination_param),
+                prev_marker=self.request.GET.get(meta.prev_pagination_param),
+                limit=horizon_utils.get_page_size(self.request))
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve volume backups."))
+            return []
+        common.join_volume_names(self.request, self._page.items)
+        return self._page.items
+
+
+class DetailView(tabs.TabView):
+    """A backup, whether it can be restored, and the backup an incremental one builds on."""
+
+    tab_group_class = backup_tabs.BackupDetailTabs
+    template_name = 'horizon/common/_detail.html'
+    page_title = '{{ backup.name|default:backup.id }}'
+
+    @cached_property
+    def backup(self):
+        try:
+            backup = api.cinder.volume_backup_get(self.request, self.kwargs['backup_id'])
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve backup details."),
+                              redirect=INDEX_URL)
+        common.join_volume_names(self.request, [backup])
+        backup.restorable = backup.status in PLUGIN.success_statuses
+        backup.parent = None
+        if backup.is_incremental:
+            try:
+                backup.parent = PLUGIN.parent_of_incremental(
+                    backup, api.cinder.volume_backup_list(
+                        self.request, search_opts={'volume_id': backup.volume_id}))
+            except Exception:
+                utils.handle_error(self.request, _("Unable to retrieve the parent backup."))
+        return backup
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = tables.VolumeBackupsTable(self.request)
+        context.update(backup=self.backup, url=INDEX_URL,
+                       actions=table.render_row_actions(self.backup))
+        return context
+
+    def get_tabs(self, request, *args, **kwargs):
+        return self.tab_group_class(request, backup=self.backup, **kwargs)
+
+
+class ProtectView(views.ProtectView):
+    """Back up a volume: the spec's options form, force explained, quota beside it."""
+
+    plugin = PLUGIN
+    form_class = forms.ProtectVolumeBackupForm
+    template_name = 'protection_dashboard/volume_backups/create.html'
+    page_title = _("Create Volume Backup")
+    success_url = INDEX_URL
+    target_kwarg = 'volume_id'
+    url_name = 'horizon:project:volume_backups:create'
+
+    def get_initial(self):
+        return dict(super().get_initial(), force=PLUGIN.needs_force(self.resource))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        try:
+            can_increment = PLUGIN.can_increment(self.request, self.target_id)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to tell whether the volume has a "
+                                              "backup to increment."))
+            can_increment = False
+        kwargs.update(volume=self.resource, can_increment=can_increment)
+        return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if PLUGIN.needs_force(self.resource):
+            form.set_warning(ATTACHED_WARNING)
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['volume'] = self.resource
+        context['submit_label'] = (_("Create Volume Backup (Force)")
+                                   if PLUGIN.needs_force(self.resource)
+                                   else _("Create Volume Backup"))
+        try:
+            context['limits'] = api.cinder.absolute_limits(self.request)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the backup quota."))
+        return context
+
+
+class RestoreView(views.RestoreView):
+    """Restore into a new volume or, confirmed, into an existing one."""
+
+    plugin = PLUGIN
+    form_class = forms.RestoreVolumeBackupForm
+    template_name = 'protection_dashboard/volume_backups/restore.html'
+    page_title = _("Restore Volume Backup")
+    submit_label = _("Restore Backup")
+    target_kwarg = 'backup_id'
+    url_name = 'horizon:project:volume_backups:restore'
+
+    def get_success_url_from_handled(self, volume):
+        """The restored volume's row in the protectable volumes table."""
+        return '%s#volumes__row__%s' % (views.PROTECTABLES_URL, volume.id)
