@@ -292,7 +292,9 @@ class RestoreViewTests(PlanMixin, ManilaTestCase):
     def test_form_offers_revert_and_explains_what_a_new_share_inherits(self):
         self._mock_plan()
         response = self.client.get(RESTORE_URL)
-        self.assertContains(response, 'Share &quot;data&quot; itself, reverted')
+        self.assertContains(response, 'Revert share &quot;data&quot; to this snapshot')
+        # Horizon's switchable fields: the confirmation shows for the revert only.
+        self.assertContains(response, 'data-restoreto-share-1=')
         self.assertContains(response, 'name="confirm_revert"')
         for inherited in ('gold', 'net-1', 'az-2', '(NFS)'):
             self.assertContains(response, inherited)
@@ -303,7 +305,7 @@ class RestoreViewTests(PlanMixin, ManilaTestCase):
         response = self.client.get(RESTORE_URL)
         self.assertContains(response, 'Restoring into the share is not offered')
         self.assertContains(response, 'latest snapshot of this share is &quot;snap-2&quot;')
-        self.assertNotContains(response, 'itself, reverted')
+        self.assertNotContains(response, 'Revert share')
         self.assertNotContains(response, 'name="confirm_revert"')
 
     @helpers.create_mocks(PLAN_CALLS)
