@@ -428,6 +428,16 @@ class IndexViewTests(ManilaTestCase):
         self.mock_share_snapshot_list_paged.assert_not_called()
         self.mock_share_names.assert_not_called()
 
+    @helpers.create_mocks({api.manila: ['share_snapshot_get', 'share_get']})
+    def test_row_update_of_a_snapshot_whose_share_is_gone_names_the_share_id(self):
+        self.mock_share_snapshot_get.return_value = make_snapshot(share_id='share-gone')
+        self.mock_share_get.side_effect = manila_exc.NotFound()
+        response = self.client.get(INDEX_URL, {
+            'action': 'row_update', 'table': 'share_snapshots', 'obj_id': 'snap-1'},
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertEqual(200, response.status_code)
+        self.assertContains(response, 'share-gone')
+
     @helpers.create_mocks({api.manila: ['share_snapshot_list_paged']})
     def test_manila_down_is_a_banner(self):
         self.mock_share_snapshot_list_paged.side_effect = manila_exc.ServiceUnavailable(

@@ -46,16 +46,15 @@ class SnapshotFilter(tables.FilterAction):
                       ('status', _("Status ="), True))
 
 
-def join_share_names(request, snapshots, names=None, all_projects=False) -> None:
+def join_share_names(request, snapshots, all_projects=False) -> None:
     """Name each snapshot's share (``share_name``) from one light share list."""
     if not snapshots:
         return
-    if names is None:
-        try:
-            names = api.manila.share_names(request, all_projects_opts(all_projects))
-        except Exception:
-            exceptions.handle(request, _("Unable to retrieve share names."))
-            names = {}
+    try:
+        names = api.manila.share_names(request, all_projects_opts(all_projects))
+    except Exception:
+        exceptions.handle(request, _("Unable to retrieve share names."))
+        names = {}
     for snapshot in snapshots:
         snapshot.share_name = names.get(snapshot.share_id)
 
@@ -64,12 +63,12 @@ class UpdateRow(tables.Row):
     ajax = True
 
     def get_data(self, request, snapshot_id):
+        """The row's own two calls: its snapshot and its share (no list)."""
         snapshot = api.manila.share_snapshot_get(request, snapshot_id)
         try:
-            names = {snapshot.share_id: api.manila.share_get(request, snapshot.share_id).name}
+            snapshot.share_name = api.manila.share_get(request, snapshot.share_id).name
         except Exception:
-            names = {}
-        join_share_names(request, [snapshot], names)
+            snapshot.share_name = None  # gone or unreadable: the column shows the id
         return snapshot
 
 
