@@ -18,13 +18,18 @@ class Service:
         self.name = name
         self.argv = argv
         self.port = port
-        self.env = env or {}
+        self.env = dict(env or {})
         self.group = group
         self.health = health  # URL answering when the API is up
         self.extra_ports = extra_ports
         self.launcher = launcher  # source of the generated <state>/bin/<name>, if any
         self.code = list(code)  # our own files (below localcloud/) it runs
 
+
+# For every Python service: glibc's per-thread malloc arenas let a threaded service keep
+# freed memory (cinder-backup: 120 -> 260 MB RSS over two backups and a restore; 144 MB
+# with two arenas).
+PYTHON_ENV = {"MALLOC_ARENA_MAX": "2"}
 
 LAUNCHER = """\
 #!%s
@@ -34,11 +39,13 @@ import sys
 sys.exit(main())
 """
 
-# Daemons that fork a second process of the same size by default -> their main module.
+# Daemons run in one process by localcloud/oneproc.py -> their main module (by default
+# they fork a second process of the same size, or start privsep helper processes).
 ONE_PROCESS = {
     "nova-conductor": "nova.cmd.conductor",
     "nova-scheduler": "nova.cmd.scheduler",
     "cinder-volume": "cinder.cmd.volume",
+    "cinder-backup": "cinder.cmd.backup",
     "manila-scheduler": "manila.cmd.scheduler",
     "manila-share": "manila.cmd.share",
 }
@@ -66,6 +73,7 @@ def gunicorn(p, name, port, module, conf, threads=4, env=None):
         "LOCALCLOUD_WSGI_NAME": name,
         "LOCALCLOUD_WSGI_CONF": conf,
     }
+    e.update(PYTHON_ENV)
     e.update(env or {})
     return Service(name, argv, port=port, env=e, health="http://127.0.0.1:%d/" % port)
 
@@ -75,12 +83,12 @@ def daemon(p, name, conf, code=()):
     runs it in one process (named like the script: the services name their binary and
     log after it)."""
     if name not in ONE_PROCESS:
-        return Service(name, [p.vbin(name), "--config-file", conf], code=code)
+        return Service(name, [p.vbin(name), "--config-file", conf], env=PYTHON_ENV, code=code)
     source = "from %s import main\nfrom localcloud import oneproc\noneproc.install()" % (
         ONE_PROCESS[name]
     )
     return Service(name, [os.path.join(p.bin, name), "--config-file", conf],
-                   launcher=LAUNCHER % (p.vbin("python"), source),
+                   launcher=LAUNCHER % (p.vbin("python"), source), env=PYTHON_ENV,
                    code=list(code) + ["oneproc.py"])  # fmt: skip
 
 
@@ -90,7 +98,7 @@ def nova_compute(p, conf):
     source = "import nova.virt\nnova.virt.__path__.append(%r)\n" % virt
     source += "from nova.cmd.compute import main"
     return Service("nova-compute", [os.path.join(p.bin, "nova-compute"), "--config-file", conf],
-                   launcher=LAUNCHER % (p.vbin("python"), source),
+                   launcher=LAUNCHER % (p.vbin("python"), source), env=PYTHON_ENV,
                    code=[os.path.join("nova_virt", "localfake.py")])  # fmt: skip
 
 

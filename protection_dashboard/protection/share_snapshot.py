@@ -103,7 +103,7 @@ class ShareSnapshotPlugin(base.ProtectionPlugin):
         plan = restore_plan(request, point_id)
         choices = [('', _("A new share from this snapshot"))]
         if plan.revert_refusal is None:
-            choices.append((plan.share.id, _('Share "%s" itself, reverted to this snapshot')
+            choices.append((plan.share.id, _('Revert share "%s" to this snapshot')
                             % (plan.share.name or plan.share.id)))
         return {'share_id': choices}
 

@@ -2,7 +2,8 @@
 
 Protect a share from Protectables (with a bad submit first), watch the row
 turn available without a page reload, restore the snapshot to a new share,
-and delete the snapshot.
+revert the share to it (confirming only after a refused first try), and
+delete the snapshot.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import uuid
 
 import pytest
 from manilaclient.common.apiclient import exceptions as manila_exc
+from selenium.webdriver.common.by import By
 
 from protection_dashboard import api
 from tests.browser import pages
@@ -93,6 +95,20 @@ def test_protect_restore_and_delete_a_share(browser, dashboard_url, cloud_info, 
     restored = manila.shares.list(search_opts={'name': restored_name})[0]
     assert (restored.share_type, restored.availability_zone) == (share.share_type,
                                                                  share.availability_zone)
+
+    pages.open_panel(browser, dashboard_url, SNAPSHOTS)
+    pages.click_row_action(browser, 'share_snapshots', snapshot_name, 'Restore')
+    modal = pages.fill_modal_form(browser, {'share_id': share.id})
+    pages.wait_until(browser, lambda b: not modal.find_element(
+        By.ID, 'id_restore_name').is_displayed(), message='the name field still shows')
+    pages.submit_modal_form(browser)
+    assert 'confirm' in pages.field_error(browser, 'confirm_revert').lower()
+    pages.snap(browser, 'share-snapshot-revert-unconfirmed')
+    pages.submit_modal_form(browser, {'confirm_revert': True})
+    pages.wait_for_alert(browser, 'success', contains=share.name)
+    assert pages.url_path(browser) == PROTECTABLES
+    pages.wait_for_row_status(browser, 'shares', share.name, 'Available')
+    assert manila.shares.get(share.id).status == 'available'
 
     pages.open_panel(browser, dashboard_url, SNAPSHOTS)
     pages.click_row_action(browser, 'share_snapshots', snapshot_name, 'Delete Share Snapshot')

@@ -292,7 +292,9 @@ class RestoreViewTests(PlanMixin, ManilaTestCase):
     def test_form_offers_revert_and_explains_what_a_new_share_inherits(self):
         self._mock_plan()
         response = self.client.get(RESTORE_URL)
-        self.assertContains(response, 'Share &quot;data&quot; itself, reverted')
+        self.assertContains(response, 'Revert share &quot;data&quot; to this snapshot')
+        # Horizon's switchable fields: the confirmation shows for the revert only.
+        self.assertContains(response, 'data-restoreto-share-1=')
         self.assertContains(response, 'name="confirm_revert"')
         for inherited in ('gold', 'net-1', 'az-2', '(NFS)'):
             self.assertContains(response, inherited)
@@ -303,7 +305,7 @@ class RestoreViewTests(PlanMixin, ManilaTestCase):
         response = self.client.get(RESTORE_URL)
         self.assertContains(response, 'Restoring into the share is not offered')
         self.assertContains(response, 'latest snapshot of this share is &quot;snap-2&quot;')
-        self.assertNotContains(response, 'itself, reverted')
+        self.assertNotContains(response, 'Revert share')
         self.assertNotContains(response, 'name="confirm_revert"')
 
     @helpers.create_mocks(PLAN_CALLS)
@@ -425,6 +427,16 @@ class IndexViewTests(ManilaTestCase):
         self.assertContains(response, 'Creating')
         self.mock_share_snapshot_list_paged.assert_not_called()
         self.mock_share_names.assert_not_called()
+
+    @helpers.create_mocks({api.manila: ['share_snapshot_get', 'share_get']})
+    def test_row_update_of_a_snapshot_whose_share_is_gone_names_the_share_id(self):
+        self.mock_share_snapshot_get.return_value = make_snapshot(share_id='share-gone')
+        self.mock_share_get.side_effect = manila_exc.NotFound()
+        response = self.client.get(INDEX_URL, {
+            'action': 'row_update', 'table': 'share_snapshots', 'obj_id': 'snap-1'},
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertEqual(200, response.status_code)
+        self.assertContains(response, 'share-gone')
 
     @helpers.create_mocks({api.manila: ['share_snapshot_list_paged']})
     def test_manila_down_is_a_banner(self):

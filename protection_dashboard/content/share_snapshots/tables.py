@@ -1,3 +1,4 @@
+import logging
 from urllib import parse
 
 from django.urls import reverse
@@ -12,6 +13,7 @@ from protection_dashboard.content.datatable import ProtectionTable
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.protection.base import all_projects_opts
 
+LOG = logging.getLogger(__name__)
 PLUGIN = protection_base.get('share_snapshot')
 
 
@@ -48,16 +50,15 @@ class SnapshotFilter(tables.FilterAction):
                       ('status', _("Status ="), True))
 
 
-def join_share_names(request, snapshots, names=None, all_projects=False) -> None:
+def join_share_names(request, snapshots, all_projects=False) -> None:
     """Name each snapshot's share (``share_name``) from one light share list."""
     if not snapshots:
         return
-    if names is None:
-        try:
-            names = api.manila.share_names(request, all_projects_opts(all_projects))
-        except Exception:
-            utils.handle_error(request, _("Unable to retrieve share names."))
-            names = {}
+    try:
+        names = api.manila.share_names(request, all_projects_opts(all_projects))
+    except Exception:
+        utils.handle_error(request, _("Unable to retrieve share names."))
+        names = {}
     for snapshot in snapshots:
         snapshot.share_name = names.get(snapshot.share_id)
 
@@ -66,12 +67,15 @@ class UpdateRow(tables.Row):
     ajax = True
 
     def get_data(self, request, snapshot_id):
+        """The row's own two calls: its snapshot and its share (no list)."""
         snapshot = api.manila.share_snapshot_get(request, snapshot_id)
         try:
-            names = {snapshot.share_id: api.manila.share_get(request, snapshot.share_id).name}
-        except Exception:
-            names = {}
-        join_share_names(request, [snapshot], names)
+            snapshot.share_name = api.manila.share_get(request, snapshot.share_id).name
+        except Exception as exc:
+            # Gone or unreadable: the column shows the share's id.
+            LOG.info('Share %s of snapshot %s not named: %s', snapshot.share_id,
+                     snapshot_id, exc)
+            snapshot.share_name = None
         return snapshot
 
 
