@@ -17,6 +17,7 @@ import contextlib
 import glob
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,11 +45,6 @@ THIRD_PARTY_WARNINGS = ('/debreach/__init__.py',)
 BANNER = re.compile(r'class="alert alert-(?:danger|warning) alert-dismissable.*?</p>', re.S)
 
 
-def readme_blocks() -> dict[str, str]:
-    with open(os.path.join(REPO, 'README.md')) as f:
-        return dict(BLOCK.findall(f.read()))
-
-
 def run(cmd, log, **kwargs) -> tuple[str, str]:
     """Run ``cmd``, log its output, return (stdout, stderr); fail if it fails."""
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, **kwargs)
@@ -57,12 +53,6 @@ def run(cmd, log, **kwargs) -> tuple[str, str]:
     log.flush()
     assert result.returncode == 0, '%s failed:\n%s' % (cmd, output[-3000:])
     return result.stdout, result.stderr
-
-
-def run_block(name, blocks, log, then='', **kwargs) -> tuple[str, str]:
-    """Run the README's block ``name`` with bash, followed by the commands ``then``."""
-    log.write('# README block %s\n' % name)
-    return run(['bash', '-euo', 'pipefail', '-c', blocks[name] + then], log, **kwargs)
 
 
 def warnings_in(stdout: str, stderr: str) -> list[str]:
@@ -151,92 +141,112 @@ def load(session: requests.Session, base: str, path: str) -> requests.Response:
     return session.get(base + path, timeout=120, allow_redirects=False)
 
 
+class Site:
+    """A pip-installed Horizon set up by the README's blocks, step by step, timed."""
+
+    def __init__(self, workdir, log):
+        self.log = log
+        self.workdir = str(workdir)  # steps 3-5 run here, outside the checkout
+        self.clone = os.path.join(self.workdir, 'protection-dashboard')
+        self.static_root = os.path.join(self.workdir, 'static')
+        self.python = os.path.join(self.workdir, 'horizon-venv', 'bin', 'python')
+        self.env = {key: value for key, value in os.environ.items()
+                    if key not in ('DJANGO_SETTINGS_MODULE', 'VIRTUAL_ENV', 'PYTHONPATH')}
+        self.env['PYTHON'] = self.python
+        self.started = time.monotonic()
+        self.times = {}
+
+    def mark(self, step):
+        self.times[step] = time.monotonic() - self.started
+        print('%6.1f s  %s' % (self.times[step], step))
+
+    def block(self, name, in_checkout=False, then=''):
+        """Run the README's block ``name`` with bash, followed by the commands ``then``."""
+        self.log.write('# README block %s\n' % name)
+        return run(['bash', '-euo', 'pipefail', '-c', self.blocks[name] + then], self.log,
+                   cwd=self.clone if in_checkout else self.workdir, env=self.env)
+
+    def horizon_from_the_index(self):
+        run(['git', 'clone', '-q', REPO, self.clone], self.log)
+        with open(os.path.join(self.clone, 'README.md')) as f:
+            self.blocks = dict(BLOCK.findall(f.read()))
+        run([sys.executable, '-m', 'venv', os.path.dirname(os.path.dirname(self.python))],
+            self.log)
+        run([self.python, '-m', 'pip', 'install', '-q', '-c', 'constraints.txt', 'horizon'],
+            self.log, cwd=self.clone, env=self.env)
+        self.mark('Horizon installed from the index')
+
+    def install(self, auth_url):
+        self.block('build', in_checkout=True)
+        dist = os.listdir(os.path.join(self.clone, 'dist'))
+        assert sorted(name.rsplit('.', 1)[-1] for name in dist) == ['gz', 'whl'], dist
+        self.mark('sdist and wheel built')
+        self.block('install', in_checkout=True)
+        paths, _ = self.block('enable', then='echo "$DASHBOARD"; echo "$PLUGIN"')
+        self.env['DASHBOARD'], self.plugin = paths.splitlines()[-2:]
+        assert 'site-packages' in self.plugin, self.plugin
+        self.block('local-settings')
+        with open(os.path.join(self.env['DASHBOARD'], 'local', 'local_settings.py'), 'a') as f:
+            f.write('\n# The test site: the local cloud, on 127.0.0.1.\n'
+                    'ALLOWED_HOSTS = ["127.0.0.1"]\n'
+                    'OPENSTACK_KEYSTONE_URL = %r\nSTATIC_ROOT = %r\n'
+                    % (auth_url, self.static_root))
+        self.mark('installed and enabled')
+
+    def collect_static(self, when):
+        stdout, stderr = self.block('static')
+        assert warnings_in(stdout, stderr) == [], stdout + stderr
+        assert os.path.exists(os.path.join(self.static_root, 'dashboard', 'manifest.json'))
+        self.mark('collectstatic + compress %s: no warning' % when)
+
+    def serving(self):
+        env = dict(self.env, DJANGO_SETTINGS_MODULE='openstack_dashboard.settings')
+        return serving(self.python, env, self.workdir, os.path.join(ARTIFACTS,
+                                                                    'packaging-horizon.log'))
+
+
+@pytest.fixture
+def site(tmp_path):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with open(os.path.join(ARTIFACTS, 'packaging-install.log'), 'w') as log:
+        yield Site(tmp_path, log)
+    shutil.rmtree(tmp_path)  # a whole Horizon virtualenv: ~450 MB
+
+
 @pytest.mark.packaging
-def test_readme_install_into_pip_installed_horizon(tmp_path):
-    started = time.monotonic()
+def test_readme_install_into_pip_installed_horizon(site):
     try:
         cloud = load_cloud_info()
     except CloudNotUpError as exc:
         pytest.fail(str(exc), pytrace=False)
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    log_path = os.path.join(ARTIFACTS, 'packaging-install.log')
-    server_log = os.path.join(ARTIFACTS, 'packaging-horizon.log')
-    open(server_log, 'w').close()
-    times = {}
+    open(os.path.join(ARTIFACTS, 'packaging-horizon.log'), 'w').close()
+    site.horizon_from_the_index()
+    site.install(cloud['auth_url'])
+    site.collect_static('with the panels')
 
-    def mark(step):
-        times[step] = time.monotonic() - started
-        print('%6.1f s  %s' % (times[step], step))
+    panels = declared_panels(os.path.join(site.plugin, 'enabled'))
+    assert ('project', 'protectables') in panels, panels
+    with site.serving() as base:
+        for user, dashboards in (('demo', {'project'}), ('admin', {'project', 'admin'})):
+            session = login(base, cloud['users'][user])
+            for path in ['/%s/%s/' % panel for panel in panels if panel[0] in dashboards]:
+                response = load(session, base, path)
+                assert response.status_code == 200, (user, path, response.status_code)
+                assert 'href="%s"' % path in response.text, (user, path)
+                assert BANNER.findall(response.text) == [], (user, path)
+    site.mark('%d panels served to demo and admin' % len(panels))
 
-    env = {key: value for key, value in os.environ.items()
-           if key not in ('DJANGO_SETTINGS_MODULE', 'VIRTUAL_ENV', 'PYTHONPATH')}
-    with open(log_path, 'w') as log:
-        clone = str(tmp_path / 'protection-dashboard')
-        run(['git', 'clone', '-q', REPO, clone], log)
-        blocks = readme_blocks()
-        venv = str(tmp_path / 'horizon-venv')
-        run([sys.executable, '-m', 'venv', venv], log)
-        env['PYTHON'] = python = os.path.join(venv, 'bin', 'python')
-        run([python, '-m', 'pip', 'install', '-q', '-c', 'constraints.txt', 'horizon'], log,
-            cwd=clone, env=env)
-        mark('horizon installed')
+    site.block('remove')
+    site.collect_static('without them')
+    with site.serving() as base:
+        session = login(base, cloud['users']['admin'])
+        home = load(session, base, '/project/')
+        assert home.status_code == 200
+        for path in ['/%s/%s/' % panel for panel in panels]:
+            assert 'href="%s"' % path not in home.text, path
+            assert load(session, base, path).status_code == 404, path
+    site.mark('removed: the panels answer 404')
 
-        run_block('build', blocks, log, cwd=clone, env=env)
-        dist = sorted(os.listdir(os.path.join(clone, 'dist')))
-        assert sorted(name.rsplit('.', 1)[-1] for name in dist) == ['gz', 'whl'], dist
-        mark('built')
-        run_block('install', blocks, log, cwd=clone, env=env)
-        # Steps 3-5 run outside the checkout, whose protection_dashboard/ would shadow
-        # the installed package (as the README says).
-        site = str(tmp_path)
-        paths, _ = run_block('enable', blocks, log, then='echo "$DASHBOARD"; echo "$PLUGIN"',
-                             cwd=site, env=env)
-        env['DASHBOARD'], plugin = paths.splitlines()[-2:]
-        assert 'site-packages' in plugin, plugin
-        run_block('local-settings', blocks, log, cwd=site, env=env)
-        static_root = str(tmp_path / 'static')
-        with open(os.path.join(env['DASHBOARD'], 'local', 'local_settings.py'), 'a') as f:
-            f.write('\n# The test site: the local cloud, on 127.0.0.1.\n'
-                    'ALLOWED_HOSTS = ["127.0.0.1"]\n'
-                    'OPENSTACK_KEYSTONE_URL = %r\nSTATIC_ROOT = %r\n'
-                    % (cloud['auth_url'], static_root))
-        mark('installed and enabled')
-
-        stdout, stderr = run_block('static', blocks, log, cwd=site, env=env)
-        assert warnings_in(stdout, stderr) == [], stdout + stderr
-        assert os.path.exists(os.path.join(static_root, 'dashboard', 'manifest.json'))
-        mark('static collected and compressed')
-
-        panels = declared_panels(os.path.join(plugin, 'enabled'))
-        assert ('project', 'protectables') in panels, panels
-        env['DJANGO_SETTINGS_MODULE'] = 'openstack_dashboard.settings'
-        with serving(python, env, site, server_log) as base:
-            for user, dashboards in (('demo', {'project'}), ('admin', {'project', 'admin'})):
-                session = login(base, cloud['users'][user])
-                for dashboard, panel in panels:
-                    if dashboard not in dashboards:
-                        continue
-                    path = '/%s/%s/' % (dashboard, panel)
-                    response = load(session, base, path)
-                    assert response.status_code == 200, (user, path, response.status_code)
-                    assert 'href="%s"' % path in response.text, (user, path)
-                    assert BANNER.findall(response.text) == [], (user, path)
-        mark('panels served (demo, admin)')
-
-        run_block('remove', blocks, log, cwd=site, env=env)
-        stdout, stderr = run_block('static', blocks, log, cwd=site, env=env)
-        assert warnings_in(stdout, stderr) == [], stdout + stderr
-        with serving(python, env, site, server_log) as base:
-            session = login(base, cloud['users']['admin'])
-            home = load(session, base, '/project/')
-            assert home.status_code == 200
-            for dashboard, panel in panels:
-                path = '/%s/%s/' % (dashboard, panel)
-                assert 'href="%s"' % path not in home.text, path
-                assert load(session, base, path).status_code == 404, path
-        mark('removed')
-
-    summary = ', '.join('%s at %.1f s' % item for item in times.items())
-    with open(log_path, 'a') as log:
-        log.write('# %s\n' % summary)
-    print('README install into a pip-installed Horizon: %s; %d panels' % (summary, len(panels)))
+    summary = '; '.join('%s at %.1f s' % item for item in site.times.items())
+    site.log.write('# %s\n' % summary)
+    print('README install into a pip-installed Horizon: ' + summary)
