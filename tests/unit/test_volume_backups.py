@@ -298,6 +298,10 @@ class RestoreViewTests(BackupServiceTestCase):
         self.assertContains(response, 'A new volume')
         self.assertContains(response, 'target (2 GiB)')
         self.assertContains(response, 'Overwrite the chosen volume')
+        # The name shows for a new volume, the confirmation for an existing one.
+        form = response.context['form']
+        self.assertIn('data-volume_id-', form.fields['name'].widget.attrs)
+        self.assertIn('data-volume_id-vol-2', form.fields['confirm_overwrite'].widget.attrs)
 
     @helpers.create_mocks({api.cinder: ['volume_backup_get', 'volume_list',
                                         'volume_backup_restore']})
@@ -503,3 +507,15 @@ class AdminPanelForMembersTests(BackupServiceTestCase):
         response = self.client.get(reverse('horizon:admin:protection_volume_backups:index'))
         self.assertNotEqual(200, response.status_code)
         self.mock_volume_backup_list_paged.assert_not_called()
+
+
+class RestoreChoicesFailureTests(BackupServiceTestCase):
+
+    @helpers.create_mocks({api.cinder: ['volume_backup_get', 'volume_list']})
+    def test_cinder_down_is_a_banner(self):
+        self.mock_volume_backup_get.return_value = make_backup()
+        self.mock_volume_list.side_effect = self.exceptions.cinder
+        response = self.client.get(reverse('horizon:project:volume_backups:restore',
+                                           args=('bak-1',)))
+        self.assertEqual(200, response.status_code)
+        self.assertMessageCount(response, error=1)
