@@ -11,6 +11,7 @@ from localcloud.procs import (
     listener_pids,
     port_free,
     proc_stat,
+    read_pidfile,
     running_pid,
     spawn,
     stop_pids,
@@ -115,17 +116,9 @@ def other_cloud_state(pid):
         except OSError:
             continue  # not a state dir
         for name in names:
-            if name.endswith(".pid") and _pidfile_sid(other, name[: -len(".pid")]) == sid:
+            if name.endswith(".pid") and read_pidfile(other, name[: -len(".pid")])[0] == sid:
                 return other.state
     return None
-
-
-def _pidfile_sid(p, name):
-    try:
-        with open(p.pidfile(name)) as f:
-            return int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def check_ports(run, svcs):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib import parse
 
 from cinderclient import api_versions
 from cinderclient import client as cinder_client
@@ -249,7 +250,9 @@ def backup_service_enabled(request, ask: bool = True) -> bool | None:
     who may not list services) only the cached answer is read; a refusal gives
     None too.
     """
-    key = 'protection_dashboard:backup_service:%s' % base.endpoint_for(request, SERVICE)
+    # One answer per Cinder, whose catalog URLs differ by project.
+    key = 'protection_dashboard:backup_service:%s' % parse.urlsplit(
+        base.endpoint_for(request, SERVICE)).netloc
     known = cache.get(key)
     if known is not None or not ask:
         return known

@@ -36,7 +36,13 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
         super().__init__(request, *args, **kwargs)
         self.fields[self.target_field] = forms.CharField(widget=forms.HiddenInput())
         target = self.initial.get(self.target_field) or self.data.get(self.target_field)
-        for name, choices in self.cloud_choices(request, target).items():
+        try:
+            cloud_choices = self.cloud_choices(request, target)
+        except Exception:
+            # A banner, and the schema's plain fields: the service checks the input.
+            exceptions.handle(request, _("Unable to retrieve the choices of this form."))
+            cloud_choices = {}
+        for name, choices in cloud_choices.items():
             self.set_choices(name, choices)
 
     def cloud_choices(self, request, target: str) -> dict[str, list[tuple[str, str]]]:
@@ -57,6 +63,16 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
 
     def submit(self, request, target: str, options: dict[str, Any]) -> Any:
         raise NotImplementedError
+
+    def switch_fields(self, target: str, shown: dict[str, list[str]]) -> None:
+        """Horizon's switchable fields: field ``name`` of ``shown`` shows only while
+        the ``target`` select holds one of its values (without JavaScript all show)."""
+        self.fields[target].widget.attrs.update({'class': 'switchable', 'data-slug': target})
+        for name, values in shown.items():
+            field = self.fields[name]
+            field.widget.attrs.update({'class': 'switched', 'data-switch-on': target})
+            field.widget.attrs.update({'data-%s-%s' % (target, value): field.label
+                                       for value in values})
 
     def refusal_message(self, exc: Exception) -> str:
         """What the form says when the service refuses: by default, the service's words."""

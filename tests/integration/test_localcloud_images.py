@@ -8,36 +8,19 @@ import io
 import os
 import uuid
 
-import pytest
 from glanceclient import exc as glance_exc
 
-from tests.integration.test_localcloud_smoke import (
-    Cleanup,
-    create_volume,
-    delete_volume,
-    volume_file,
-)
+from tests.integration import test_localcloud_smoke as smoke
+from tests.integration.test_localcloud_smoke import create_volume, delete_volume, volume_file
 from tests.polling import wait_gone, wait_status
 
 MiB = 1024 * 1024
 TIMEOUT = 300
 
-
-@pytest.fixture
-def cleanup():
-    c = Cleanup()
-    yield c
-    c.run()
-
-
-@pytest.fixture(scope="module")
-def demo_cinder(cinder_client, demo_session):
-    return cinder_client(demo_session)
-
-
-@pytest.fixture(scope="module")
-def demo_glance(glance_client, demo_session):
-    return glance_client(demo_session)
+# the smoke test's fixtures
+cleanup = smoke.cleanup
+demo_cinder = smoke.demo_cinder
+demo_glance = smoke.demo_glance
 
 
 def name(prefix):

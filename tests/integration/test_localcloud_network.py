@@ -8,20 +8,15 @@ import uuid
 import pytest
 from keystoneauth1 import exceptions as ks_exc
 
-from tests.integration.test_localcloud_smoke import Cleanup
+from tests.integration import test_localcloud_smoke as smoke
 
 NETWORK = {"service_type": "network", "interface": "public"}
+
+cleanup = smoke.cleanup  # the smoke test's fixture
 
 
 def name(prefix):
     return "network-%s-%s" % (prefix, uuid.uuid4().hex[:8])
-
-
-@pytest.fixture
-def cleanup():
-    c = Cleanup()
-    yield c
-    c.run()
 
 
 @pytest.fixture

@@ -39,13 +39,17 @@ def make_backup(index=1, status='available', volume_id='vol-1', **attrs):
     return fake(cinder.VolumeBackup, **values)
 
 
-class BackupServiceTestCase(helpers.TestCase):
+class BackupServiceMixin:
     """The cloud has a backup service (the unit tests' default is none)."""
 
     @pytest.fixture(autouse=True)
     def _backup_service(self, no_backup_service):
         no_backup_service.return_value = True
         self.backup_service = no_backup_service
+
+
+class BackupServiceTestCase(BackupServiceMixin, helpers.TestCase):
+    pass
 
 
 class PluginTests(BackupServiceTestCase):
@@ -294,6 +298,10 @@ class RestoreViewTests(BackupServiceTestCase):
         self.assertContains(response, 'A new volume')
         self.assertContains(response, 'target (2 GiB)')
         self.assertContains(response, 'Overwrite the chosen volume')
+        # The name shows for a new volume, the confirmation for an existing one.
+        form = response.context['form']
+        self.assertIn('data-volume_id-', form.fields['name'].widget.attrs)
+        self.assertIn('data-volume_id-vol-2', form.fields['confirm_overwrite'].widget.attrs)
 
     @helpers.create_mocks({api.cinder: ['volume_backup_get', 'volume_list',
                                         'volume_backup_restore']})
@@ -364,7 +372,7 @@ class IndexViewTests(BackupServiceTestCase):
             mock.ANY, search_opts={}, marker='bak-x', prev_marker=None, limit=20)
         self.mock_volume_names.assert_called_once_with(mock.ANY, {'vol-0', 'vol-1', 'vol-2'})
         self.assertContains(response, 'backup_marker=bak-19')
-        self.assertContains(response, 'Volume Backups')
+        self.assertContains(response, 'attached volumes included')
 
     @helpers.create_mocks({api.cinder: ['volume_backup_list_paged', 'volume_names']})
     def test_actions_follow_the_status_and_dependents(self):
@@ -471,3 +479,43 @@ class ProtectablesTests(BackupServiceTestCase):
         self.assertEqual('2026-01-01T00:00:01', volume.last_protected)
         self.mock_volume_backup_list.assert_called_once_with(mock.ANY, search_opts={},
                                                              limit=None)
+
+
+class AdminIndexViewTests(BackupServiceMixin, helpers.BaseAdminViewTests):
+    url = reverse('horizon:admin:protection_volume_backups:index')
+
+    @helpers.create_mocks({api.cinder: ['volume_backup_list_paged', 'volume_names']})
+    def test_every_project_in_one_call_with_delete_only(self):
+        self.mock_volume_backup_list_paged.return_value = Page([
+            make_backup(1, **{'os-backup-project-attr:project_id': 'other'})])
+        response = self.client.get(self.url)
+        self.assertEqual(200, response.status_code)
+        self.mock_volume_backup_list_paged.assert_called_once_with(
+            mock.ANY, search_opts={'all_tenants': True}, marker=None, prev_marker=None,
+            limit=20)
+        self.mock_volume_names.assert_not_called()
+        table = response.context['table']
+        self.assertEqual('other', table.data[0].project_id)
+        self.assertEqual(['delete'], [a.name for a in table.get_row_actions(table.data[0])])
+        self.assertContains(response, 'vol-1')
+        self.assertNotContains(response, 'attached volumes included')
+
+class AdminPanelForMembersTests(BackupServiceTestCase):
+
+    @helpers.create_mocks({api.cinder: ['volume_backup_list_paged']})
+    def test_not_for_members(self):
+        response = self.client.get(reverse('horizon:admin:protection_volume_backups:index'))
+        self.assertNotEqual(200, response.status_code)
+        self.mock_volume_backup_list_paged.assert_not_called()
+
+
+class RestoreChoicesFailureTests(BackupServiceTestCase):
+
+    @helpers.create_mocks({api.cinder: ['volume_backup_get', 'volume_list']})
+    def test_cinder_down_is_a_banner(self):
+        self.mock_volume_backup_get.return_value = make_backup()
+        self.mock_volume_list.side_effect = self.exceptions.cinder
+        response = self.client.get(reverse('horizon:project:volume_backups:restore',
+                                           args=('bak-1',)))
+        self.assertEqual(200, response.status_code)
+        self.assertMessageCount(response, error=1)

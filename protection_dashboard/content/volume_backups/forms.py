@@ -33,7 +33,10 @@ class ProtectVolumeBackupForm(forms.ProtectForm):
 
 
 class RestoreVolumeBackupForm(forms.RestoreForm):
-    """Into a new volume, or into a chosen volume once the user confirms the overwrite."""
+    """Into a new volume, or into a chosen volume once the user confirms the overwrite.
+
+    The name shows for a new volume, the confirmation for an existing one.
+    """
 
     failure_message = _("Unable to restore the volume backup.")
 
@@ -43,6 +46,9 @@ class RestoreVolumeBackupForm(forms.RestoreForm):
             required=False, label=_("Overwrite the chosen volume"),
             help_text=_("Restoring into an existing volume replaces all of its data "
                         "with the backup's."))
+        targets = [value for value, _label in getattr(self.fields['volume_id'], 'choices', ())
+                   if value]
+        self.switch_fields('volume_id', {'name': [''], 'confirm_overwrite': targets})
 
     def clean(self):
         cleaned_data = super().clean()

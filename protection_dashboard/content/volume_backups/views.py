@@ -10,6 +10,7 @@ from protection_dashboard.content import tables as common
 from protection_dashboard.content import utils, views
 from protection_dashboard.content.volume_backups import forms, tables
 from protection_dashboard.content.volume_backups import tabs as backup_tabs
+from protection_dashboard.protection.base import all_projects_opts
 
 PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:project:volume_backups:index')
@@ -26,6 +27,7 @@ class IndexView(horizon_tables.DataTableView):
     table_class = tables.VolumeBackupsTable
     page_title = _("Volume Backups")
     template_name = 'protection_dashboard/volume_backups/index.html'
+    all_projects = False
     _page = None
 
     def has_more_data(self, table):
@@ -38,14 +40,16 @@ class IndexView(horizon_tables.DataTableView):
         meta = self.table_class._meta
         try:
             self._page = api.cinder.volume_backup_list_paged(
-                self.request, search_opts=self.get_filters(),
+                self.request, search_opts=dict(self.get_filters(),
+                                               **all_projects_opts(self.all_projects)),
                 marker=self.request.GET.get(meta.pagination_param),
                 prev_marker=self.request.GET.get(meta.prev_pagination_param),
                 limit=horizon_utils.get_page_size(self.request))
         except Exception:
             utils.handle_error(self.request, _("Unable to retrieve volume backups."))
             return []
-        common.join_volume_names(self.request, self._page.items)
+        if not self.all_projects:  # names come from the project's own volume list
+            common.join_volume_names(self.request, self._page.items)
         return self._page.items
 
 
