@@ -40,7 +40,7 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
             cloud_choices = self.cloud_choices(request, target)
         except Exception:
             # A banner, and the schema's plain fields: the service checks the input.
-            exceptions.handle(request, _("Unable to retrieve the choices of this form."))
+            utils.handle_error(request, _("Unable to retrieve the choices of this form."))
             cloud_choices = {}
         for name, choices in cloud_choices.items():
             self.set_choices(name, choices)
