@@ -17,12 +17,18 @@ from novaclient import exceptions as nova_exc
 
 LOG = logging.getLogger(__name__)
 
+
+class InvalidId(Exception):
+    """An id that cannot name a resource (``api.base.check_id``): a 404, no API call."""
+
+
 UNAUTHORIZED = (
     ksa_exc.Unauthorized,
     manila_exc.Unauthorized,
 )
 
 NOT_FOUND = (
+    InvalidId,
     ksa_exc.NotFound,
     manila_exc.NotFound,
 )

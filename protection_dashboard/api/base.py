@@ -27,6 +27,7 @@ from openstack_dashboard.api import base as horizon_base
 
 from protection_dashboard import features
 from protection_dashboard.api import microversions
+from protection_dashboard.exceptions import InvalidId
 
 #: Catalog service types per service, tried in order.
 SERVICE_TYPES: dict[str, tuple[str, ...]] = {
@@ -46,10 +47,6 @@ class ServiceUnavailable(horizon_exc.ServiceCatalogException):
     """The catalog holds no endpoint for a service this page needs."""
 
 
-class InvalidId(horizon_exc.NotFound):
-    """An id that cannot name a resource: refused before any API call."""
-
-
 #: What a resource id of Cinder, Manila, Nova or Glance can look like: a UUID,
 #: with or without dashes (or any token of those characters).  Nothing that
 #: could change a request's path or query ('/', '.', '?', '%', ...).
@@ -63,7 +60,7 @@ def check_id(value: Any) -> str:
     reaches a client, which would put it into the request's path.
     """
     if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise InvalidId('not a valid resource id: %r' % (value,)[:80])
+        raise InvalidId(('not a valid resource id: %r' % (value,))[:80])
     return value
 
 

@@ -54,7 +54,7 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
         target = cleaned_data.get(self.target_field)
         try:
             valid = target == self.initial.get(self.target_field) and api.base.check_id(target)
-        except api.base.InvalidId:
+        except pd_exceptions.InvalidId:
             valid = False
         if not valid:
             self.errors.pop(self.target_field, None)
@@ -86,7 +86,7 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
             # why in the form, where the user can change the input.
             self.api_error(self.refusal_message(exc))
             return False
-        except api.base.InvalidId:
+        except pd_exceptions.InvalidId:
             self.api_error(self.lost_target_message)
             return False
         except Exception:

@@ -99,10 +99,27 @@ class ProtectView(PluginFormView):
 
 
 class RestoreView(PluginFormView):
+    """Restore from one protection point of the user's own project."""
+
     form_class = forms.RestoreForm
 
     def policy_rules(self):
         return self.plugin.restore_policy
+
+    @cached_property
+    def point(self):
+        try:
+            point = self.plugin.get_point(self.request, self.target_id)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the protection point."),
+                               redirect=self.get_cancel_url() or PROTECTABLES_URL)
+        return point
+
+    def check_target(self):
+        # A restore lands in the user's project: an admin restores another
+        # project's point from that project.
+        if self.point.project_id not in (None, self.request.user.project_id):
+            raise exceptions.NotAuthorized
 
     def get_initial(self):
         return {'point_id': self.target_id}

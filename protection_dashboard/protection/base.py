@@ -138,6 +138,10 @@ class ProtectionPlugin(PointSource):
     deletable_statuses: ClassVar[frozenset[str]] = frozenset({'available', 'error'})
 
     @abc.abstractmethod
+    def get_point(self, request, point_id: str) -> Any:
+        """One protection point; it has ``id``, ``status`` and ``project_id``."""
+
+    @abc.abstractmethod
     def protect(self, request, resource_id: str, options: dict[str, Any]) -> Any:
         """Create a protection point of the resource; returns it."""
 

@@ -93,6 +93,9 @@ class ShareSnapshotPlugin(base.ProtectionPlugin):
                 or quota_used_up(limits, 'maxTotalSnapshotGigabytes',
                                  'totalSnapshotGigabytesUsed'))
 
+    def get_point(self, request, point_id):
+        return api.manila.share_snapshot_get(request, point_id)
+
     def protect(self, request, resource_id: str,
                 options: dict[str, Any]) -> api.manila.ShareSnapshot:
         return api.manila.share_snapshot_create(

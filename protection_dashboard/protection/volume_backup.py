@@ -99,6 +99,9 @@ class VolumeBackupPlugin(base.ProtectionPlugin):
             return str(FORCE_NEEDED)
         return None
 
+    def get_point(self, request, point_id):
+        return api.cinder.volume_backup_get(request, point_id)
+
     def protect(self, request, resource_id: str,
                 options: dict[str, Any]) -> api.cinder.VolumeBackup:
         return api.cinder.volume_backup_create(

@@ -62,6 +62,9 @@ class VolumeSnapshotPlugin(base.ProtectionPlugin):
         return (quota_used_up(limits, 'maxTotalSnapshots', 'totalSnapshotsUsed')
                 or quota_used_up(limits, 'maxTotalVolumeGigabytes', 'totalGigabytesUsed'))
 
+    def get_point(self, request, point_id):
+        return api.cinder.volume_snapshot_get(request, point_id)
+
     def protect(self, request, resource_id: str,
                 options: dict[str, Any]) -> api.cinder.VolumeSnapshot:
         return api.cinder.volume_snapshot_create(

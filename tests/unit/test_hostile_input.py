@@ -84,29 +84,41 @@ class FormTests(ClientMockMixin, helpers.TestCase):
     def restore_url(self, point_id='snap-1'):
         return reverse('horizon:project:volume_snapshots:restore', args=(point_id,))
 
+    def own_snapshot(self):
+        """The view reads its point (snap-1 of the user's project) before the form."""
+        snapshot = fake(cinder.VolumeSnapshot, id='snap-1', status='available', size=1,
+                        **{'os-extended-snapshot-attributes:project_id': '1'})
+        self.cinder.volume_snapshots.get.return_value = snapshot._apiresource
+
+    def assert_only_the_point_was_read(self):
+        self.assertEqual([mock.call.volume_snapshots.get('snap-1')], self.cinder.mock_calls)
+
     def test_a_traversal_id_in_the_hidden_field_creates_nothing(self):
+        self.own_snapshot()
         response = self.client.post(self.restore_url(), {
             'point_id': '../../snapshots/snap-1', 'restore_name': 'r'})
         self.assertEqual(200, response.status_code)
         self.assertContains(response, 'The protection point to restore is missing')
-        self.assertEqual([], self.cinder.mock_calls)
+        self.assert_only_the_point_was_read()
 
     def test_a_hidden_field_that_is_not_the_forms_own_target_is_refused(self):
+        self.own_snapshot()
         response = self.client.post(self.restore_url(), {'point_id': 'snap-2',
                                                          'restore_name': 'r'})
         self.assertContains(response, 'The protection point to restore is missing')
-        self.assertEqual([], self.cinder.mock_calls)
+        self.assert_only_the_point_was_read()
 
     def test_a_missing_or_empty_hidden_field_says_so(self):
+        self.own_snapshot()
         for data in ({'restore_name': 'r'}, {'point_id': '', 'restore_name': 'r'}):
             response = self.client.post(self.restore_url(), data)
             self.assertContains(response, 'The protection point to restore is missing')
-        self.assertEqual([], self.cinder.mock_calls)
+        self.assertFalse(self.cinder.volumes.create.called)
 
-    def test_a_traversal_id_in_the_url_of_the_restore_form(self):
+    def test_a_traversal_id_in_the_url_of_the_restore_form_makes_no_call(self):
         response = self.client.post(self.restore_url('..'), {'point_id': '..',
                                                              'restore_name': 'r'})
-        self.assertContains(response, 'The protection point to restore is missing')
+        self.assertEqual(302, response.status_code)
         self.assertEqual([], self.cinder.mock_calls)
 
     def test_a_traversal_id_in_the_url_of_the_protect_form_redirects_with_a_message(self):

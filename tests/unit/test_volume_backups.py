@@ -34,7 +34,8 @@ def make_backup(index=1, status='available', volume_id='vol-1', **attrs):
               'is_incremental': False, 'has_dependent_backups': False,
               'created_at': '2026-01-01T00:00:%02d' % index,
               'data_timestamp': '2026-01-01T00:00:%02d' % index,
-              'fail_reason': None, 'metadata': {}}
+              'fail_reason': None, 'metadata': {},
+              'os-backup-project-attr:project_id': '1'}
     values.update(attrs)
     return fake(cinder.VolumeBackup, **values)
 

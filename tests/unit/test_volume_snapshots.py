@@ -40,11 +40,11 @@ def make_volume(status='available', **attrs):
     return fake(cinder.Volume, **values)
 
 
-def make_snapshot(index=1, status='available', volume_id='vol-1'):
+def make_snapshot(index=1, status='available', volume_id='vol-1', project_id=PROJECT_ID):
     return fake(
         cinder.VolumeSnapshot, id='snap-%d' % index, name='snap-%d' % index, description='', size=2,
         status=status, volume_id=volume_id, created_at='2026-01-01T00:00:%02d' % index,
-        metadata={})
+        metadata={}, **{'os-extended-snapshot-attributes:project_id': project_id})
 
 
 class PluginTests(helpers.TestCase):
@@ -295,8 +295,16 @@ class RestoreViewTests(helpers.TestCase):
         self.assertRedirectsNoFollow(
             response, reverse('horizon:project:protectables:index') + '#volumes__row__vol-new')
 
-    @helpers.create_mocks({api.cinder: ['volume_create_from_snapshot']})
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_get', 'volume_create_from_snapshot']})
     def test_restore_name_too_long_is_a_field_error(self):
+        self.mock_volume_snapshot_get.return_value = make_snapshot()
         response = self.client.post(self.url, {'point_id': 'snap-1', 'restore_name': 'x' * 300})
         self.assertFormErrors(response, 1)
+        self.mock_volume_create_from_snapshot.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_get', 'volume_create_from_snapshot']})
+    def test_a_point_of_another_project_is_refused(self):
+        self.mock_volume_snapshot_get.return_value = make_snapshot(project_id='other')
+        response = self.client.post(self.url, {'point_id': 'snap-1', 'restore_name': 'r'})
+        self.assertEqual(403, response.status_code)
         self.mock_volume_create_from_snapshot.assert_not_called()
