@@ -45,6 +45,11 @@ def test_demo_sees_protectable_resources(browser, dashboard_url, cloud_info):
     assert pages.current_user(browser) == cloud_info['users']['demo']['username']
     pages.snap(browser, 'demo-protectables')
     assert not pages.alerts(browser, 'error')
+    # the page's introduction is shown (Horizon's forms script hides p.help-block)
+    assert browser.execute_script(
+        'var p = document.querySelector(".protection-intro");'
+        'return p !== null && p.offsetParent !== null && '
+        'getComputedStyle(p).color === "rgb(115, 115, 115)";')
     for table in TABLES:
         assert pages.table_row_names(browser, table) is not None, 'no table %r' % table
     # the project's own tables have no project column
