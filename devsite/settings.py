@@ -25,3 +25,10 @@ HORIZON_CONFIG['user_home'] = 'protection_dashboard.views.user_home'  # noqa: F4
 MIDDLEWARE = ('django.middleware.security.SecurityMiddleware',  # noqa: F405
               *MIDDLEWARE,  # noqa: F405
               'protection_dashboard.middleware.SecurityHeadersMiddleware')
+
+# The plugin's settings snippet, run the way Horizon runs the snippets an operator
+# copies into local_settings.d: the dashboard's defaults and Manila's policy rules,
+# so the dev site enforces the same rules as an operator's Horizon.
+with open(os.path.join(REPO_DIR, 'protection_dashboard', 'local_settings.d',
+                       '_6000_protection_dashboard.py'), encoding='utf-8') as _snippet:
+    exec(_snippet.read())  # noqa: S102
