@@ -17,6 +17,7 @@ from protection_dashboard.api import cinder
 from protection_dashboard.schema_form import load_schema, text_problem
 from tests.unit.fakes import fake
 from tests.unit.test_schemas import form_class
+from tests.unit.test_share_snapshots import MANILA_ENDPOINT
 
 PROTECTABLES = reverse('horizon:project:protectables:index')
 SNAPSHOTS = reverse('horizon:project:volume_snapshots:index')
@@ -173,3 +174,85 @@ def test_a_long_service_refusal_is_one_short_sentence():
     assert message == 'Invalid input for field/attribute description.'
     long_sentence = cinder_exc.BadRequest(400, message='x' * 500)
     assert len(pd_exceptions.service_message(long_sentence)) == pd_exceptions.MESSAGE_LIMIT
+
+
+#: Every table of ours: (index URL name, table name, admin page?).
+TABLES = [
+    ('horizon:project:protectables:index', 'volumes', False),
+    ('horizon:project:protectables:index', 'shares', False),
+    ('horizon:project:protectables:index', 'servers', False),
+    ('horizon:project:volume_snapshots:index', 'volume_snapshots', False),
+    ('horizon:project:share_snapshots:index', 'share_snapshots', False),
+    ('horizon:project:volume_backups:index', 'volume_backups', False),
+    ('horizon:admin:protection_share_snapshots:index', 'share_snapshots', True),
+    ('horizon:admin:protection_volume_backups:index', 'volume_backups', True),
+]
+#: Every page of ours that takes an id in its URL.
+ID_PAGES = ['horizon:project:%s:%s' % (panel, page)
+            for panel in ('volume_snapshots', 'share_snapshots', 'volume_backups')
+            for page in ('detail', 'restore')] + [
+    'horizon:project:volume_snapshots:create', 'horizon:project:share_snapshots:create',
+    'horizon:project:volume_backups:create']
+
+
+class EveryPanelMixin:
+    """Every client is a mock, every service enabled, the cloud runs a backup service."""
+
+    def setUp(self):
+        super().setUp()
+        self.service_catalog.append(MANILA_ENDPOINT)
+        self.clients = {}
+        for module, factory in ((api.cinder, 'cinderclient'), (api.manila, 'manilaclient'),
+                                (api.nova, 'novaclient'), (api.glance, 'glanceclient_v2')):
+            self.clients[factory] = mock.Mock()
+            patcher = mock.patch.object(module, factory, return_value=self.clients[factory])
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        for patcher in (mock.patch.object(api.base, 'is_service_enabled', return_value=True),
+                        mock.patch('protection_dashboard.protection.volume_backup.'
+                                   'backup_service', return_value=True)):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
+    def calls(self):
+        return {name: client.mock_calls for name, client in self.clients.items()
+                if client.mock_calls}
+
+    def check_row_updates(self, admin):
+        bad_ids = ('../../volumes/1', 'a/b', '..', 'x?y=1')
+        for url_name, table, admin_page in TABLES:
+            if admin_page is not admin:
+                continue
+            for client in self.clients.values():
+                client.reset_mock()
+            for bad in bad_ids:
+                response = self.client.get(reverse(url_name), {
+                    'action': 'row_update', 'table': table, 'obj_id': bad}, **AJAX)
+                self.assertEqual(404, response.status_code, (url_name, table, bad))
+            self.assertEqual({}, self.calls(), (url_name, table))
+            for bad in bad_ids:
+                # A delete loads the page's lists first; no call may carry the id.
+                response = self.client.post(reverse(url_name), {
+                    'action': '%s__delete__%s' % (table, bad)})
+                self.assertLess(response.status_code, 500, (url_name, table, bad))
+                for calls in self.calls().values():
+                    self.assertNotIn(bad, repr(calls), (url_name, table))
+
+
+class EveryProjectPanelTests(EveryPanelMixin, helpers.TestCase):
+
+    def test_traversal_ids_in_every_row_update_and_delete_make_no_call(self):
+        self.check_row_updates(admin=False)
+
+    def test_traversal_ids_in_every_page_url_make_no_call(self):
+        for url_name in ID_PAGES:
+            for bad in ('..', 'a.b', 'x' * 65):
+                response = self.client.get(reverse(url_name, args=(bad,)))
+                self.assertIn(response.status_code, (302, 404), (url_name, bad))
+        self.assertEqual({}, self.calls())
+
+
+class EveryAdminPanelTests(EveryPanelMixin, helpers.BaseAdminViewTests):
+
+    def test_traversal_ids_in_every_row_update_and_delete_make_no_call(self):
+        self.check_row_updates(admin=True)
