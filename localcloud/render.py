@@ -12,7 +12,7 @@ from localcloud.config import (
     TEMPLATES,
     db_url,
 )
-from localcloud.services import services
+from localcloud.services import NEUTRON_DIST, NEUTRON_ENTRY_POINTS, neutron_plugins, services
 
 # (template, destination under <state>/etc, service user of its [keystone_authtoken])
 CONFIGS = [
@@ -114,6 +114,14 @@ def write_rabbitmq(p):
                "# empty: every setting comes from the environment\n")  # fmt: skip
 
 
+def write_neutron_plugins(p):
+    """The dist-info through which neutron loads our ML2 mechanism driver."""
+    dist = os.path.join(neutron_plugins(p), NEUTRON_DIST)
+    write_file(os.path.join(dist, "METADATA"),
+               "Metadata-Version: 2.1\nName: localcloud-neutron\nVersion: 1.0\n")  # fmt: skip
+    write_file(os.path.join(dist, "entry_points.txt"), NEUTRON_ENTRY_POINTS)
+
+
 def write_configs(p):
     for d in [p.etc, p.data, p.log, p.run, p.stamps, p.bin]:
         os.makedirs(d, exist_ok=True)
@@ -124,6 +132,7 @@ def write_configs(p):
     for rel in VENV_ETC_COPIES:
         shutil.copyfile(os.path.join(p.venv, "etc", rel), os.path.join(p.etc, rel))
     write_rabbitmq(p)
+    write_neutron_plugins(p)
     for svc in services(p):
         if svc.launcher:
             write_file(os.path.join(p.bin, svc.name), svc.launcher, mode=0o755)

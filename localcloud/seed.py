@@ -7,7 +7,9 @@ so running it twice creates nothing twice.  Records names and ids under the
 As demo: volumes ``seed-volume-available`` and ``seed-volume-attached`` (attached to
 ``seed-server`` through Nova, so in-use), snapshot ``seed-snapshot`` of the
 available volume, shares ``seed-share-1`` / ``seed-share-2``, share snapshot
-``seed-share-snapshot`` and the image-booted server ``seed-server``.
+``seed-share-snapshot``, the image-booted server ``seed-server`` (no network) and the
+network ``seed-network`` with subnet ``seed-subnet`` (192.168.100.0/24), so Launch
+Instance and the Networks page have one.
 As admin: volume ``seed-admin-volume`` and an UNMANAGED snapshot of it on the
 backend (``seed-unmanaged-snapshot`` before it was unmanaged), so the manage form
 has something to import.
@@ -50,6 +52,29 @@ def wait_status(get, want, what, bad=("error",)):
 def one(items, name):
     found = [i for i in items if getattr(i, "name", None) == name]
     return found[0] if found else None
+
+
+NETWORK = {"service_type": "network"}
+
+
+def network(session, name, subnet_name, cidr):
+    """The network ``name`` with one IPv4 subnet (each created when missing)."""
+
+    def neutron(method, path, **kw):
+        return session.request("/v2.0" + path, method, endpoint_filter=NETWORK, **kw).json()
+
+    found = neutron("GET", "/networks?name=" + name)["networks"]
+    if found:
+        net = found[0]
+    else:
+        net = neutron("POST", "/networks", json={"network": {"name": name}})["network"]
+        log("network %s created" % name)
+    if not net["subnets"]:
+        neutron("POST", "/subnets", json={"subnet": {
+            "network_id": net["id"], "name": subnet_name, "cidr": cidr,
+            "ip_version": 4}})  # fmt: skip
+        log("subnet %s created" % subnet_name)
+    return {"name": name, "id": net["id"]}
 
 
 def main():
@@ -95,6 +120,8 @@ def main():
         nova.volumes.create_server_volume(server.id, vol_att.id)
         log("volume seed-volume-attached attached to seed-server")
     wait_status(lambda: cinder.volumes.get(vol_att.id), "in-use", "volume seed-volume-attached")
+
+    seed["network"] = network(demo, "seed-network", "seed-subnet", "192.168.100.0/24")
 
     # -- volume snapshot -----------------------------------------------------
     snap = one(cinder.volume_snapshots.list(search_opts={"name": "seed-snapshot"}),

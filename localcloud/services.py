@@ -51,7 +51,7 @@ ONE_PROCESS = {
 }
 
 
-def gunicorn(p, name, port, module, conf, threads=4, env=None):
+def gunicorn(p, name, port, module, conf, threads=4, env=None, code=()):
     # --keep-alive 0: every response says "Connection: close".  gunicorn's default closes
     # an idle kept-alive connection after 2 s, and a client whose next request crosses
     # that close gets RemoteDisconnected (its pool cannot see the close coming).
@@ -75,7 +75,20 @@ def gunicorn(p, name, port, module, conf, threads=4, env=None):
     }
     e.update(PYTHON_ENV)
     e.update(env or {})
-    return Service(name, argv, port=port, env=e, health="http://127.0.0.1:%d/" % port)
+    return Service(name, argv, port=port, env=e, health="http://127.0.0.1:%d/" % port, code=code)
+
+
+# neutron finds ML2 mechanism drivers by entry point only: render.write_configs writes a
+# dist-info declaring these into neutron_plugins(p), on neutron-api's PYTHONPATH.
+NEUTRON_DIST = "localcloud_neutron-1.0.dist-info"
+NEUTRON_ENTRY_POINTS = """\
+[neutron.ml2.mechanism_drivers]
+localcloud = localcloud.neutron_ml2:LocalMechanismDriver
+"""
+
+
+def neutron_plugins(p):
+    return os.path.join(p.state, "lib", "neutron")
 
 
 def daemon(p, name, conf, code=()):
@@ -207,7 +220,9 @@ def services(p):
             env={
                 "OS_NEUTRON_CONFIG_DIR": os.path.join(p.etc, "neutron"),
                 "OS_NEUTRON_CONFIG_FILES": "neutron.conf",
+                "PYTHONPATH": neutron_plugins(p),
             },
+            code=["neutron_ml2.py"],
         ),
         # nova-conductor first: nova-compute waits (10 s pings) until it answers
         daemon(p, "nova-conductor", nova_conf),

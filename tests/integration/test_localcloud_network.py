@@ -1,4 +1,5 @@
-"""The network API in the catalog is the real neutron (issue 8f): ML2, no agents.
+"""The network API in the catalog is the real neutron (issue 8f): ML2, no agents, our
+mechanism driver binding the ports, so Nova boots servers on networks.
 
 Needs ``python3 -m localcloud up``.  Every test deletes what it creates.
 """
@@ -12,7 +13,9 @@ from tests.integration import test_localcloud_smoke as smoke
 
 NETWORK = {"service_type": "network", "interface": "public"}
 
-cleanup = smoke.cleanup  # the smoke test's fixture
+cleanup = smoke.cleanup  # the smoke test's fixtures
+demo_nova = smoke.demo_nova
+demo_glance = smoke.demo_glance
 
 
 def name(prefix):
@@ -37,6 +40,15 @@ def delete(neutron, path):
         return
 
 
+def network_with_subnet(neutron, cleanup, cidr):
+    net = neutron("POST", "/networks", json={"network": {"name": name("net")}})["network"]
+    cleanup.add(delete, neutron, "/networks/" + net["id"])
+    subnet = neutron("POST", "/subnets", json={"subnet": {
+        "network_id": net["id"], "cidr": cidr, "ip_version": 4,
+        "name": name("subnet")}})["subnet"]  # fmt: skip
+    return net, subnet
+
+
 def remove_interface(neutron, router_id, subnet_id):
     neutron("PUT", "/routers/%s/remove_router_interface" % router_id,
             json={"subnet_id": subnet_id})  # fmt: skip
@@ -50,11 +62,7 @@ def test_network_endpoint_is_in_the_catalog(demo_session, cloud_info):
 
 
 def test_network_subnet_router_and_port(neutron, cleanup):
-    net = neutron("POST", "/networks", json={"network": {"name": name("net")}})["network"]
-    cleanup.add(delete, neutron, "/networks/" + net["id"])
-    subnet = neutron("POST", "/subnets", json={"subnet": {
-        "network_id": net["id"], "cidr": "10.77.0.0/24", "ip_version": 4,
-        "name": name("subnet")}})["subnet"]  # fmt: skip
+    net, subnet = network_with_subnet(neutron, cleanup, "10.77.0.0/24")
     router = neutron("POST", "/routers", json={"router": {"name": name("router")}})["router"]
     cleanup.add(delete, neutron, "/routers/" + router["id"])
     neutron("PUT", "/routers/%s/add_router_interface" % router["id"],
@@ -70,6 +78,29 @@ def test_network_subnet_router_and_port(neutron, cleanup):
     assert [n["subnets"] for n in listed] == [[subnet["id"]]]
     router_ports = neutron("GET", "/ports?device_id=" + router["id"])["ports"]
     assert [p["device_owner"] for p in router_ports] == ["network:router_interface"]
+
+
+def test_server_boots_on_a_network_with_a_port(neutron, admin_session, demo_nova, demo_glance,
+                                               cleanup, cloud_info):  # fmt: skip
+    """Nova creates the port, our mechanism driver binds it, the server goes ACTIVE with
+    the port's address; deleting the server deletes the port."""
+    net, subnet = network_with_subnet(neutron, cleanup, "10.78.0.0/24")
+    server = smoke.boot_server(demo_nova, demo_glance, cleanup, cloud_info,
+                               nics=[{"net-id": net["id"]}])  # fmt: skip
+
+    ports = neutron("GET", "/ports?device_id=" + server.id)["ports"]
+    assert [(p["network_id"], p["status"], p["device_owner"]) for p in ports] == [
+        (net["id"], "ACTIVE", "compute:nova")]  # fmt: skip
+    (fixed_ip,) = ports[0]["fixed_ips"]
+    assert fixed_ip["subnet_id"] == subnet["id"]
+    assert fixed_ip["ip_address"].startswith("10.78.0.")
+    assert [a["addr"] for a in server.addresses[net["name"]]] == [fixed_ip["ip_address"]]
+    binding = admin_session.get("/v2.0/ports/" + ports[0]["id"],
+                                endpoint_filter=NETWORK).json()["port"]  # fmt: skip
+    assert (binding["binding:host_id"], binding["binding:vif_type"]) == ("localcloud", "ovs")
+
+    smoke.delete_server(demo_nova, server.id)
+    assert neutron("GET", "/ports?device_id=" + server.id)["ports"] == []
 
 
 def test_what_horizons_overview_asks(neutron, demo_session):

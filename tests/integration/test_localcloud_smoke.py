@@ -177,11 +177,11 @@ def assert_pattern(path):
             assert f.read(len(data)) == data, "data differs at offset %d of %s" % (offset, path)
 
 
-def boot_server(nova, glance, cleanup, cloud_info, image_id=None):
+def boot_server(nova, glance, cleanup, cloud_info, image_id=None, nics="none"):
     flavor = [f for f in nova.flavors.list() if f.name == cloud_info["flavor"]][0]
     if image_id is None:
         image_id = next(iter(glance.images.list(filters={"name": cloud_info["image"]})))["id"]
-    server = nova.servers.create(name("server"), image_id, flavor.id, nics="none")
+    server = nova.servers.create(name("server"), image_id, flavor.id, nics=nics)
     cleanup.add(delete_server, nova, server.id)
     return wait_status(lambda: nova.servers.get(server.id), "ACTIVE", "server " + server.id)
 
