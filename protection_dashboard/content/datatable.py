@@ -8,6 +8,8 @@ with a 500, and a row update whose service call failed with status 100
 
 from __future__ import annotations
 
+from urllib import parse
+
 from django import http
 from django.utils.translation import gettext as _
 from horizon import tables
@@ -22,6 +24,19 @@ class MalformedAction(Exception):
 
 
 class ProtectionTable(tables.DataTable):
+    """Also pages by the markers of the page it shows (ids or Manila's offsets)."""
+
+    #: The page shown (``api.base.Page``), set by the view that lists it.
+    page = None
+
+    def get_object_display(self, datum):
+        return datum.name or datum.id
+
+    def get_marker(self):
+        return parse.quote_plus(self.page.next_marker or '')
+
+    def get_prev_marker(self):
+        return parse.quote_plus(self.page.prev_marker or '')
 
     @classmethod
     def check_handler(cls, request):

@@ -14,12 +14,53 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import forms as horizon_forms
+from horizon import tables as horizon_tables
+from horizon.utils import functions as horizon_utils
 from openstack_dashboard import policy
 
+from protection_dashboard import api
 from protection_dashboard.content import forms, utils
 from protection_dashboard.protection import base
 
 PROTECTABLES_URL = reverse_lazy('horizon:project:protectables:index')
+
+
+class PointsIndexView(horizon_tables.DataTableView):
+    """One page of protection points, newest first, from one list call.
+
+    Subclasses say how to list a page (``list_page``) and what to join to its
+    points without a call per row (``join``).
+    """
+
+    list_failure_message = ''
+    all_projects = False
+
+    def list_page(self, search_opts, marker, prev_marker, limit) -> api.base.Page:
+        raise NotImplementedError
+
+    def join(self, points) -> None:
+        """Names of the points' resources, from one light list at most."""
+
+    def has_more_data(self, table):
+        return table.page is not None and table.page.next_marker is not None
+
+    def has_prev_data(self, table):
+        return table.page is not None and table.page.prev_marker is not None
+
+    def get_data(self):
+        meta = self.table_class._meta
+        try:
+            page = self.list_page(
+                dict(self.get_filters(), **base.all_projects_opts(self.all_projects)),
+                marker=self.request.GET.get(meta.pagination_param),
+                prev_marker=self.request.GET.get(meta.prev_pagination_param),
+                limit=horizon_utils.get_page_size(self.request))
+        except Exception:
+            utils.handle_error(self.request, self.list_failure_message)
+            return []
+        self.table.page = page
+        self.join(page.items)
+        return page.items
 
 
 def enforce(request, plugin: base.ProtectionPlugin, rules: base.PolicyRules) -> None:

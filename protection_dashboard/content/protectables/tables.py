@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from urllib import parse
 
 from django.template import defaultfilters
 from django.urls import reverse
@@ -42,19 +41,9 @@ class ProtectableTable(ProtectionTable):
     def __init__(self, request, *args, all_projects: bool = False, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.all_projects = all_projects
-        self.page = None
         self._quota_exceeded: dict[str, bool] = {}
         if not all_projects:
             del self.columns['project']
-
-    def get_object_display(self, datum):
-        return datum.name or datum.id
-
-    def get_marker(self):
-        return parse.quote_plus(self.page.next_marker)
-
-    def get_prev_marker(self):
-        return parse.quote_plus(self.page.prev_marker)
 
     def quota_exceeded(self, plugin: base.ProtectionPlugin) -> bool:
         """The plugin's quota check, once per table (one call, not one per row)."""

@@ -1,5 +1,4 @@
 import logging
-from urllib import parse
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -107,15 +106,3 @@ class ShareSnapshotsTable(ProtectionTable):
         row_class = UpdateRow
         table_actions = (SnapshotFilter, DeleteSnapshot)
         row_actions = (RestoreSnapshot, DeleteSnapshot)
-
-    #: The page shown (``api.base.Page``): Manila pages by offset, the markers are offsets.
-    page = None
-
-    def get_object_display(self, datum):
-        return datum.name or datum.id
-
-    def get_marker(self):
-        return parse.quote_plus(self.page.next_marker or '')
-
-    def get_prev_marker(self):
-        return parse.quote_plus(self.page.prev_marker or '')

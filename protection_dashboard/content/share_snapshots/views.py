@@ -3,15 +3,12 @@ from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions, tabs
-from horizon import tables as horizon_tables
-from horizon.utils import functions as horizon_utils
 
 from protection_dashboard import api
 from protection_dashboard.content import utils, views
 from protection_dashboard.content.share_snapshots import forms, tables
 from protection_dashboard.content.share_snapshots import tabs as snapshot_tabs
 from protection_dashboard.protection import share_snapshot
-from protection_dashboard.protection.base import all_projects_opts
 
 PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:project:share_snapshots:index')
@@ -26,37 +23,21 @@ class EnabledMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class IndexView(EnabledMixin, horizon_tables.DataTableView):
+class IndexView(EnabledMixin, views.PointsIndexView):
     """Share snapshots, newest first, one page at a time, share names from one list."""
 
     table_class = tables.ShareSnapshotsTable
     page_title = _("Share Snapshots")
     template_name = 'protection_dashboard/share_snapshots/index.html'
-    all_projects = False
+    list_failure_message = _("Unable to retrieve share snapshots.")
 
-    def has_more_data(self, table):
-        return table.page is not None and table.page.next_marker is not None
+    def list_page(self, search_opts, marker, prev_marker, limit):
+        return api.manila.share_snapshot_list_paged(
+            self.request, search_opts=search_opts, marker=marker, prev_marker=prev_marker,
+            limit=limit)
 
-    def has_prev_data(self, table):
-        return table.page is not None and table.page.prev_marker is not None
-
-    def get_data(self):
-        meta = self.table_class._meta
-        try:
-            page = api.manila.share_snapshot_list_paged(
-                self.request, search_opts=dict(self.get_filters(),
-                                               **all_projects_opts(self.all_projects)),
-                marker=self.request.GET.get(meta.pagination_param),
-                prev_marker=self.request.GET.get(meta.prev_pagination_param),
-                limit=horizon_utils.get_page_size(self.request))
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve share snapshots."))
-            return []
-        self.table.page = page
-        tables.join_share_names(self.request, page.items,
-                                all_projects=self.all_projects)
-        return page.items
-
+    def join(self, points):
+        tables.join_share_names(self.request, points, all_projects=self.all_projects)
 
 class DetailView(EnabledMixin, tabs.TabView):
     tab_group_class = snapshot_tabs.SnapshotDetailTabs

@@ -79,6 +79,3 @@ class VolumeBackupsTable(ProtectionTable):
         row_class = UpdateRow
         table_actions = (BackupFilter, DeleteBackup)
         row_actions = (RestoreBackup, DeleteBackup)
-
-    def get_object_display(self, datum):
-        return datum.name or datum.id

@@ -1,16 +1,13 @@
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from horizon import tables as horizon_tables
 from horizon import tabs
-from horizon.utils import functions as horizon_utils
 
 from protection_dashboard import api
 from protection_dashboard.content import tables as common
 from protection_dashboard.content import utils, views
 from protection_dashboard.content.volume_backups import forms, tables
 from protection_dashboard.content.volume_backups import tabs as backup_tabs
-from protection_dashboard.protection.base import all_projects_opts
 
 PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:project:volume_backups:index')
@@ -21,37 +18,22 @@ ATTACHED_WARNING = _("This volume is attached to a server. Cinder backs it up wi
                      "first if you can.")
 
 
-class IndexView(horizon_tables.DataTableView):
+class IndexView(views.PointsIndexView):
     """Backups, newest first, one page at a time, volume names from a cached list."""
 
     table_class = tables.VolumeBackupsTable
     page_title = _("Volume Backups")
     template_name = 'protection_dashboard/volume_backups/index.html'
-    all_projects = False
-    _page = None
+    list_failure_message = _("Unable to retrieve volume backups.")
 
-    def has_more_data(self, table):
-        return self._page is not None and self._page.next_marker is not None
+    def list_page(self, search_opts, marker, prev_marker, limit):
+        return api.cinder.volume_backup_list_paged(
+            self.request, search_opts=search_opts, marker=marker, prev_marker=prev_marker,
+            limit=limit)
 
-    def has_prev_data(self, table):
-        return self._page is not None and self._page.prev_marker is not None
-
-    def get_data(self):
-        meta = self.table_class._meta
-        try:
-            self._page = api.cinder.volume_backup_list_paged(
-                self.request, search_opts=dict(self.get_filters(),
-                                               **all_projects_opts(self.all_projects)),
-                marker=self.request.GET.get(meta.pagination_param),
-                prev_marker=self.request.GET.get(meta.prev_pagination_param),
-                limit=horizon_utils.get_page_size(self.request))
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve volume backups."))
-            return []
+    def join(self, points):
         if not self.all_projects:  # names come from the project's own volume list
-            common.join_volume_names(self.request, self._page.items)
-        return self._page.items
-
+            common.join_volume_names(self.request, points)
 
 class DetailView(tabs.TabView):
     """A backup, whether it can be restored, and the backup an incremental one builds on."""

@@ -72,6 +72,3 @@ class VolumeSnapshotsTable(ProtectionTable):
         row_class = UpdateRow
         table_actions = (SnapshotFilter, DeleteSnapshot)
         row_actions = (RestoreSnapshot, DeleteSnapshot)
-
-    def get_object_display(self, datum):
-        return datum.name or datum.id

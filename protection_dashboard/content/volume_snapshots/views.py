@@ -2,9 +2,7 @@ from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from horizon import forms as horizon_forms
-from horizon import tables as horizon_tables
 from horizon import tabs
-from horizon.utils import functions as horizon_utils
 
 from protection_dashboard import api
 from protection_dashboard.content import utils, views
@@ -18,34 +16,21 @@ ATTACHED_WARNING = _("This volume is attached to an instance. A snapshot of an a
                      "disk; quiesce the instance first if you can.")
 
 
-class IndexView(horizon_tables.DataTableView):
+class IndexView(views.PointsIndexView):
     """Snapshots, newest first, one page at a time, volume names from a cached list."""
 
     table_class = tables.VolumeSnapshotsTable
     page_title = _("Volume Snapshots")
     template_name = 'protection_dashboard/volume_snapshots/index.html'
-    _page = None
+    list_failure_message = _("Unable to retrieve volume snapshots.")
 
-    def has_more_data(self, table):
-        return self._page is not None and self._page.next_marker is not None
+    def list_page(self, search_opts, marker, prev_marker, limit):
+        return api.cinder.volume_snapshot_list_paged(
+            self.request, search_opts=search_opts, marker=marker, prev_marker=prev_marker,
+            limit=limit)
 
-    def has_prev_data(self, table):
-        return self._page is not None and self._page.prev_marker is not None
-
-    def get_data(self):
-        meta = self.table_class._meta
-        try:
-            self._page = api.cinder.volume_snapshot_list_paged(
-                self.request, search_opts=self.get_filters(),
-                marker=self.request.GET.get(meta.pagination_param),
-                prev_marker=self.request.GET.get(meta.prev_pagination_param),
-                limit=horizon_utils.get_page_size(self.request))
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve volume snapshots."))
-            return []
-        tables.join_volume_names(self.request, self._page.items)
-        return self._page.items
-
+    def join(self, points):
+        tables.join_volume_names(self.request, points)
 
 class DetailView(tabs.TabView):
     tab_group_class = snapshot_tabs.SnapshotDetailTabs
