@@ -37,20 +37,52 @@ def created_column() -> tables.Column:
                          filters=(filters.parse_isotime, defaultfilters.date))
 
 
+class PluginRestoreAction(tables.LinkAction):
+    """Open the plugin's restore form for a point in a restorable status.
+
+    Subclasses set ``plugin``, ``url`` and ``verbose_name``; the policy rules
+    are the plugin's (Horizon checks them before ``allowed``).
+    """
+
+    name = 'restore'
+    classes = ('ajax-modal',)
+    icon = 'refresh'
+    plugin: protection_base.ProtectionPlugin
+
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__(attrs, **kwargs)
+        self.policy_rules = self.plugin.restore_policy
+
+    def allowed(self, request, datum=None):
+        return datum is None or datum.status in self.plugin.success_statuses
+
+
 class PluginDeleteAction(tables.DeleteAction):
     """Delete protection points through their plugin, in the states it allows.
 
-    Subclasses set ``plugin`` and ``policy_rules = plugin.delete_policy``;
-    Horizon checks both for each object before ``delete`` is called.
+    Subclasses set ``plugin`` and the action's wording; the policy rules are
+    the plugin's (Horizon checks them and ``allowed`` for each object).
     """
 
     plugin: protection_base.ProtectionPlugin
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.policy_rules = self.plugin.delete_policy
 
     def allowed(self, request, datum=None):
         return datum is None or self.plugin.can_delete(datum.status)
 
     def delete(self, request, obj_id):
         self.plugin.delete(request, obj_id)
+
+
+class NameStatusFilter(tables.FilterAction):
+    """Server-side filter of a points table by name or status."""
+
+    filter_type = 'server'
+    filter_choices = (('name', _("Name ="), True),
+                      ('status', _("Status ="), True))
 
 
 def join_volume_names(request, points) -> None:

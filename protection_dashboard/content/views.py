@@ -12,7 +12,7 @@ from django import http
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from horizon import exceptions
+from horizon import exceptions, tabs
 from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
 from horizon.utils import functions as horizon_utils
@@ -20,6 +20,7 @@ from openstack_dashboard import policy
 
 from protection_dashboard import api
 from protection_dashboard.content import forms, utils
+from protection_dashboard.content import tabs as point_tabs
 from protection_dashboard.protection import base
 
 PROTECTABLES_URL = reverse_lazy('horizon:project:protectables:index')
@@ -61,6 +62,45 @@ class PointsIndexView(horizon_tables.DataTableView):
         self.table.page = page
         self.join(page.items)
         return page.items
+
+
+class PointDetailView(tabs.TabView):
+    """One protection point: its overview tab and the table's row actions.
+
+    Subclasses say how to load the point with what its overview shows
+    (``load_point``), the overview's template, the table whose row actions
+    the page offers, and the index the page returns to.  The templates see
+    the point as ``point``.
+    """
+
+    tab_group_class = point_tabs.PointDetailTabs
+    template_name = 'horizon/common/_detail.html'
+    page_title = '{{ point.name|default:point.id }}'
+    overview_template = ''
+    table_class: type[horizon_tables.DataTable]
+    index_url = ''
+    failure_message = _("Unable to retrieve the protection point.")
+
+    def load_point(self, point_id: str):
+        raise NotImplementedError
+
+    @cached_property
+    def point(self):
+        try:
+            return self.load_point(self.kwargs['point_id'])
+        except Exception:
+            utils.handle_error(self.request, self.failure_message, redirect=self.index_url)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = self.table_class(self.request)
+        context.update(point=self.point, url=self.index_url,
+                       actions=table.render_row_actions(self.point))
+        return context
+
+    def get_tabs(self, request, *args, **kwargs):
+        return self.tab_group_class(request, point=self.point,
+                                    overview_template=self.overview_template, **kwargs)
 
 
 def enforce(request, plugin: base.ProtectionPlugin, rules: base.PolicyRules) -> None:
@@ -136,6 +176,11 @@ class ProtectView(PluginFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['resource'] = self.resource
+        context['quota_title'] = self.plugin.quota_title
+        try:
+            context['quotas'] = self.plugin.quota_usage(self.request)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the quota."))
         return context
 
 

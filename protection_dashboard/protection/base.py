@@ -98,6 +98,8 @@ class PointSource(ServicePlugin):
     resource_type: ClassVar[str]
     #: Attribute of a point holding the id of its resource.
     parent_key: ClassVar[str]
+    #: Order among the sources of one type (their row actions follow it).
+    position: ClassVar[int] = 0
 
     @abc.abstractmethod
     def list_points(self, request, *, all_projects: bool = False,
@@ -113,6 +115,30 @@ class PointSource(ServicePlugin):
         if resource_id:
             opts[self.parent_key] = api.base.check_id(resource_id)
         return opts
+
+
+@dataclasses.dataclass(frozen=True)
+class Quota:
+    """One limit a new point counts against: keys of the service's absolute limits."""
+
+    label: str
+    used_key: str
+    max_key: str
+    gibibytes: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class QuotaUsage:
+    """A quota as the protect form's side panel shows it (a negative limit is none)."""
+
+    label: str
+    used: int
+    limit: int
+    gibibytes: bool
+
+    @property
+    def used_up(self) -> bool:
+        return 0 <= self.limit <= self.used
 
 
 class ProtectionPlugin(PointSource):
@@ -153,9 +179,26 @@ class ProtectionPlugin(PointSource):
     def delete(self, request, point_id: str) -> None:
         """Delete a protection point."""
 
+    #: The quotas a new point counts against, and the heading they are shown under.
+    quotas: ClassVar[tuple[Quota, ...]] = ()
+    quota_title: ClassVar[str] = ''
+
+    def limits(self, request) -> dict[str, int]:
+        """The service's absolute limits of the project (one call); see ``quotas``."""
+        return {}
+
+    def quota_usage(self, request) -> list[QuotaUsage]:
+        """The ``quotas`` the service reports, used and limit (one call at most)."""
+        if not self.quotas:
+            return []
+        limits = self.limits(request)
+        return [QuotaUsage(quota.label, limits.get(quota.used_key, 0), limits[quota.max_key],
+                           quota.gibibytes)
+                for quota in self.quotas if quota.max_key in limits]
+
     def quota_exceeded(self, request) -> bool:
         """Whether the project's quota leaves no room for another point."""
-        return False
+        return any(usage.used_up for usage in self.quota_usage(request))
 
     def protect_choices(self, request, resource_id: str) -> dict[str, list[tuple[str, str]]]:
         """Choices of protect-form fields that only the cloud knows, by field name."""
@@ -222,7 +265,8 @@ def resource_types() -> list[ResourceType]:
 
 def point_sources(type_name: str) -> list[PointSource]:
     """Every registered point source (protection plugins included) of a resource type."""
-    return [source for source in _SOURCES.values() if source.resource_type == type_name]
+    return sorted((source for source in _SOURCES.values() if source.resource_type == type_name),
+                  key=lambda source: source.position)
 
 
 def protection_plugins(type_name: str) -> list[ProtectionPlugin]:

@@ -17,7 +17,6 @@ from openstack_dashboard import policy
 from protection_dashboard import api
 from protection_dashboard.protection import base
 from protection_dashboard.protection.manila_share import ShareType
-from protection_dashboard.protection.volume_snapshot import quota_used_up
 
 #: Manila's rule of reverting a share in place.
 REVERT_POLICY: base.PolicyRules = (('share', 'share:revert_to_snapshot'),)
@@ -87,11 +86,14 @@ class ShareSnapshotPlugin(base.ProtectionPlugin):
             request, search_opts=self.search_opts(all_projects, resource_id),
             limit=1 if resource_id else None)
 
-    def quota_exceeded(self, request) -> bool:
-        limits = api.manila.share_limits(request)
-        return (quota_used_up(limits, 'maxTotalShareSnapshots', 'totalShareSnapshotsUsed')
-                or quota_used_up(limits, 'maxTotalSnapshotGigabytes',
-                                 'totalSnapshotGigabytesUsed'))
+    quota_title = _("Share Snapshot Limits")
+    quotas = (base.Quota(_("Number of Share Snapshots"), 'totalShareSnapshotsUsed',
+                         'maxTotalShareSnapshots'),
+              base.Quota(_("Snapshot Gibibytes"), 'totalSnapshotGigabytesUsed',
+                         'maxTotalSnapshotGigabytes', gibibytes=True))
+
+    def limits(self, request):
+        return api.manila.share_limits(request)
 
     def get_point(self, request, point_id):
         return api.manila.share_snapshot_get(request, point_id)

@@ -21,7 +21,6 @@ from protection_dashboard import api
 from protection_dashboard import exceptions as pd_exceptions
 from protection_dashboard.protection import base
 from protection_dashboard.protection.cinder_volume import VolumeType
-from protection_dashboard.protection.volume_snapshot import quota_used_up
 
 LOG = logging.getLogger(__name__)
 
@@ -56,6 +55,7 @@ class VolumeBackupPlugin(base.ProtectionPlugin):
     service = 'cinder'
     feature = 'enable_volume_backup'
     parent_key = 'volume_id'
+    position = 20
     options_schema = 'volume_backup_options'
     restore_schema = 'volume_backup_restore'
     protect_label = _("Create Backup")
@@ -77,11 +77,13 @@ class VolumeBackupPlugin(base.ProtectionPlugin):
             request, search_opts=self.search_opts(all_projects, resource_id),
             limit=1 if resource_id else None)
 
-    def quota_exceeded(self, request) -> bool:
-        limits = api.cinder.absolute_limits(request)
-        return (quota_used_up(limits, 'maxTotalBackups', 'totalBackupsUsed')
-                or quota_used_up(limits, 'maxTotalBackupGigabytes',
-                                 'totalBackupGigabytesUsed'))
+    quota_title = _("Backup Limits")
+    quotas = (base.Quota(_("Number of Backups"), 'totalBackupsUsed', 'maxTotalBackups'),
+              base.Quota(_("Backup Gibibytes"), 'totalBackupGigabytesUsed',
+                         'maxTotalBackupGigabytes', gibibytes=True))
+
+    def limits(self, request):
+        return api.cinder.absolute_limits(request)
 
     def can_increment(self, request, volume_id: str) -> bool:
         """An incremental backup needs an available backup of the volume to build on."""

@@ -27,20 +27,13 @@ def force_flag(request, force: bool) -> bool | None:
     return bool(force)
 
 
-def quota_used_up(limits: dict[str, int], count_key: str, used_key: str) -> bool:
-    """True when a Cinder absolute limit is used up (a negative maximum is unlimited)."""
-    if count_key not in limits:
-        return False
-    maximum = limits[count_key]
-    return 0 <= maximum <= limits.get(used_key, 0)
-
-
 @base.register
 class VolumeSnapshotPlugin(base.ProtectionPlugin):
     resource_type = VolumeType.resource_type
     name = 'volume_snapshot'
     service = 'cinder'
     parent_key = 'volume_id'
+    position = 10
     options_schema = 'volume_snapshot_options'
     restore_schema = 'volume_snapshot_restore'
     protect_label = _("Create Snapshot")
@@ -57,10 +50,13 @@ class VolumeSnapshotPlugin(base.ProtectionPlugin):
                                                                             resource_id),
                                                limit=1 if resource_id else None)
 
-    def quota_exceeded(self, request) -> bool:
-        limits = api.cinder.absolute_limits(request)
-        return (quota_used_up(limits, 'maxTotalSnapshots', 'totalSnapshotsUsed')
-                or quota_used_up(limits, 'maxTotalVolumeGigabytes', 'totalGigabytesUsed'))
+    quota_title = _("Snapshot Limits")
+    quotas = (base.Quota(_("Number of Snapshots"), 'totalSnapshotsUsed', 'maxTotalSnapshots'),
+              base.Quota(_("Total Gibibytes"), 'totalGigabytesUsed', 'maxTotalVolumeGigabytes',
+                         gibibytes=True))
+
+    def limits(self, request):
+        return api.cinder.absolute_limits(request)
 
     def get_point(self, request, point_id):
         return api.cinder.volume_snapshot_get(request, point_id)

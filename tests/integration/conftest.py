@@ -69,6 +69,22 @@ def alt_demo_session(cloud_info):
     return make_session(cloud_info, "alt_demo")
 
 
+@pytest.fixture(scope="module")
+def demo(cloud_info):
+    """A Horizon-style request signed in as demo (Django settings needed: imported here)."""
+    from tests.integration import horizon_request
+
+    return horizon_request.login(cloud_info, "demo")
+
+
+@pytest.fixture
+def request_(demo):
+    """A fresh request of demo's session (empty per-request memo)."""
+    from tests.integration import horizon_request
+
+    return horizon_request.fresh(demo)
+
+
 def client_factory(cloud_info, module, default_version):
     """``make(session, microversion=default_version)`` of a python client ``module``."""
     client = importlib.import_module(module)

@@ -18,6 +18,7 @@ from protection_dashboard import api
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.protection import share_snapshot
 from tests.integration import horizon_request
+from tests.integration.deletion import delete_created
 from tests.polling import wait_gone, wait_status
 
 pytestmark = pytest.mark.integration
@@ -26,33 +27,17 @@ PLUGIN = protection_base.get('share_snapshot')
 REVERT_SPEC = 'revert_to_snapshot_support'
 
 
-@pytest.fixture(scope='module')
-def demo(cloud_info):
-    return horizon_request.login(cloud_info, 'demo')
-
-
-@pytest.fixture
-def request_(demo):
-    return horizon_request.fresh(demo)
-
-
 @pytest.fixture
 def cleanup(demo):
     """Register share/snapshot ids; deleted (restored shares, snapshots, sources) after."""
     created = {'restored': [], 'snapshots': [], 'shares': []}
     yield created
     client = api.manila.manilaclient(horizon_request.fresh(demo))
-    steps = ((created['restored'], client.shares, {'available', 'error'}),
-             (created['snapshots'], client.share_snapshots, PLUGIN.deletable_statuses),
-             (created['shares'], client.shares, {'available', 'error'}))
-    for ids, manager, deletable in steps:
-        for item_id in ids:
-            try:
-                wait_status(lambda m=manager, i=item_id: m.get(i), deletable)
-                manager.delete(item_id)
-                wait_gone(lambda m=manager, i=item_id: m.get(i), manila_exc.NotFound)
-            except manila_exc.NotFound:
-                pass
+    delete_created((
+        (created['restored'], client.shares, {'available', 'error'}, manila_exc.NotFound),
+        (created['snapshots'], client.share_snapshots, PLUGIN.deletable_statuses,
+         manila_exc.NotFound),
+        (created['shares'], client.shares, {'available', 'error'}, manila_exc.NotFound)))
 
 
 def unique(prefix):

@@ -21,6 +21,7 @@ from protection_dashboard import api
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.protection import volume_backup
 from tests.integration import horizon_request
+from tests.integration.deletion import delete_created
 from tests.polling import wait_gone, wait_status
 
 pytestmark = pytest.mark.integration
@@ -31,35 +32,15 @@ TEMPORARY_PREFIXES = ('backup-snap-', 'backup-vol-')
 BACKUP_DONE = PLUGIN.success_statuses | PLUGIN.failure_statuses
 
 
-@pytest.fixture(scope='module')
-def demo(cloud_info):
-    return horizon_request.login(cloud_info, 'demo')
-
-
-@pytest.fixture
-def request_(demo):
-    return horizon_request.fresh(demo)
-
-
 @pytest.fixture
 def cleanup(demo):
     """Register backup/volume ids; deleted (backups newest first) after the test."""
     created = {'backups': [], 'volumes': []}
     yield created
     client = api.cinder.cinderclient(horizon_request.fresh(demo))
-    for backup_id in reversed(created['backups']):
-        try:
-            wait_status(lambda bid=backup_id: client.backups.get(bid), BACKUP_DONE)
-            client.backups.delete(backup_id)
-            wait_gone(lambda bid=backup_id: client.backups.get(bid), cinder_exc.NotFound)
-        except cinder_exc.NotFound:
-            pass
-    for volume_id in created['volumes']:
-        try:
-            wait_status(lambda vid=volume_id: client.volumes.get(vid), {'available', 'error'})
-            client.volumes.delete(volume_id)
-        except cinder_exc.NotFound:
-            pass
+    delete_created((
+        (reversed(created['backups']), client.backups, BACKUP_DONE, cinder_exc.NotFound),
+        (created['volumes'], client.volumes, {'available', 'error'}, cinder_exc.NotFound)))
 
 
 def volume_file(cloud_info, volume_id: str) -> str:

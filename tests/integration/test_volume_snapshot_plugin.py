@@ -15,6 +15,7 @@ from django.test import override_settings
 from protection_dashboard import api
 from protection_dashboard.protection import base as protection_base
 from tests.integration import horizon_request
+from tests.integration.deletion import delete_created
 from tests.polling import wait_gone, wait_status
 
 pytestmark = pytest.mark.integration
@@ -22,37 +23,16 @@ PLUGIN = protection_base.get('volume_snapshot')
 BELOW_3_66 = {'max_microversions': {'cinder': '3.65'}}
 
 
-@pytest.fixture(scope='module')
-def demo(cloud_info):
-    return horizon_request.login(cloud_info, 'demo')
-
-
-@pytest.fixture
-def request_(demo):
-    return horizon_request.fresh(demo)
-
-
 @pytest.fixture
 def cleanup(demo):
     """Register snapshot/volume ids; deleted (snapshots first) after the test."""
     created = {'snapshots': [], 'volumes': []}
     yield created
-    request = horizon_request.fresh(demo)
-    client = api.cinder.cinderclient(request)
-    for snapshot_id in created['snapshots']:
-        try:
-            wait_status(lambda sid=snapshot_id: client.volume_snapshots.get(sid),
-                     PLUGIN.deletable_statuses)
-            client.volume_snapshots.delete(snapshot_id)
-            wait_gone(lambda sid=snapshot_id: client.volume_snapshots.get(sid), cinder_exc.NotFound)
-        except cinder_exc.NotFound:
-            pass
-    for volume_id in created['volumes']:
-        try:
-            wait_status(lambda vid=volume_id: client.volumes.get(vid), {'available', 'error'})
-            client.volumes.delete(volume_id)
-        except cinder_exc.NotFound:
-            pass
+    client = api.cinder.cinderclient(horizon_request.fresh(demo))
+    delete_created((
+        (created['snapshots'], client.volume_snapshots, PLUGIN.deletable_statuses,
+         cinder_exc.NotFound),
+        (created['volumes'], client.volumes, {'available', 'error'}, cinder_exc.NotFound)))
 
 
 @pytest.fixture

@@ -16,22 +16,15 @@ LOG = logging.getLogger(__name__)
 PLUGIN = protection_base.get('share_snapshot')
 
 
-class RestoreSnapshot(tables.LinkAction):
-    name = 'restore'
+class RestoreSnapshot(common.PluginRestoreAction):
+    plugin = PLUGIN
     verbose_name = _("Restore")
     url = 'horizon:project:share_snapshots:restore'
-    classes = ('ajax-modal',)
-    icon = 'refresh'
-    policy_rules = PLUGIN.restore_policy
-
-    def allowed(self, request, snapshot=None):
-        return snapshot is None or snapshot.status in PLUGIN.success_statuses
 
 
 class DeleteSnapshot(common.PluginDeleteAction):
     plugin = PLUGIN
     help_text = _("Deleted share snapshots are not recoverable.")
-    policy_rules = PLUGIN.delete_policy
 
     @staticmethod
     def action_present(count):
@@ -41,12 +34,6 @@ class DeleteSnapshot(common.PluginDeleteAction):
     def action_past(count):
         return ngettext_lazy("Scheduled deletion of Share Snapshot",
                              "Scheduled deletion of Share Snapshots", count)
-
-
-class SnapshotFilter(tables.FilterAction):
-    filter_type = 'server'
-    filter_choices = (('name', _("Name ="), True),
-                      ('status', _("Status ="), True))
 
 
 def join_share_names(request, snapshots, all_projects=False) -> None:
@@ -104,5 +91,5 @@ class ShareSnapshotsTable(ProtectionTable):
         prev_pagination_param = 'prev_snapshot_marker'
         status_columns = ('status',)
         row_class = UpdateRow
-        table_actions = (SnapshotFilter, DeleteSnapshot)
+        table_actions = (common.NameStatusFilter, DeleteSnapshot)
         row_actions = (RestoreSnapshot, DeleteSnapshot)

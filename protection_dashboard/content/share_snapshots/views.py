@@ -2,12 +2,11 @@ from django import http
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from horizon import exceptions, tabs
+from horizon import exceptions
 
 from protection_dashboard import api
 from protection_dashboard.content import utils, views
 from protection_dashboard.content.share_snapshots import forms, tables
-from protection_dashboard.content.share_snapshots import tabs as snapshot_tabs
 from protection_dashboard.protection import share_snapshot
 
 PLUGIN = tables.PLUGIN
@@ -39,30 +38,16 @@ class IndexView(EnabledMixin, views.PointsIndexView):
     def join(self, points):
         tables.join_share_names(self.request, points, all_projects=self.all_projects)
 
-class DetailView(EnabledMixin, tabs.TabView):
-    tab_group_class = snapshot_tabs.SnapshotDetailTabs
-    template_name = 'horizon/common/_detail.html'
-    page_title = '{{ snapshot.name|default:snapshot.id }}'
+class DetailView(EnabledMixin, views.PointDetailView):
+    table_class = tables.ShareSnapshotsTable
+    overview_template = 'protection_dashboard/share_snapshots/_detail_overview.html'
+    index_url = INDEX_URL
+    failure_message = _("Unable to retrieve share snapshot details.")
 
-    @cached_property
-    def snapshot(self):
-        try:
-            snapshot = api.manila.share_snapshot_get(self.request, self.kwargs['snapshot_id'])
-            snapshot.share = api.manila.share_get(self.request, snapshot.share_id)
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve share snapshot details."),
-                              redirect=INDEX_URL)
+    def load_point(self, point_id):
+        snapshot = api.manila.share_snapshot_get(self.request, point_id)
+        snapshot.share = api.manila.share_get(self.request, snapshot.share_id)
         return snapshot
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        table = tables.ShareSnapshotsTable(self.request)
-        context.update(snapshot=self.snapshot, url=INDEX_URL,
-                       actions=table.render_row_actions(self.snapshot))
-        return context
-
-    def get_tabs(self, request, *args, **kwargs):
-        return self.tab_group_class(request, snapshot=self.snapshot, **kwargs)
 
 
 class ProtectView(views.ProtectView):
@@ -76,14 +61,6 @@ class ProtectView(views.ProtectView):
     success_url = INDEX_URL
     target_kwarg = 'share_id'
     url_name = 'horizon:project:share_snapshots:create'
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        try:
-            context['limits'] = api.manila.share_limits(self.request)
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve the share snapshot quota."))
-        return context
 
 
 class RestoreView(views.RestoreView):

@@ -11,22 +11,15 @@ from protection_dashboard.protection import base as protection_base
 PLUGIN = protection_base.get('volume_backup')
 
 
-class RestoreBackup(tables.LinkAction):
-    name = 'restore'
+class RestoreBackup(common.PluginRestoreAction):
+    plugin = PLUGIN
     verbose_name = _("Restore Backup")
     url = 'horizon:project:volume_backups:restore'
-    classes = ('ajax-modal',)
-    icon = 'refresh'
-    policy_rules = PLUGIN.restore_policy
-
-    def allowed(self, request, backup=None):
-        return backup is None or backup.status in PLUGIN.success_statuses
 
 
 class DeleteBackup(common.PluginDeleteAction):
     plugin = PLUGIN
     help_text = _("Deleted volume backups are not recoverable.")
-    policy_rules = PLUGIN.delete_policy
 
     @staticmethod
     def action_present(count):
@@ -41,12 +34,6 @@ class DeleteBackup(common.PluginDeleteAction):
         # Cinder keeps a backup that incremental backups build on.
         return super().allowed(request, backup) and not (
             backup is not None and backup.has_dependent_backups)
-
-
-class BackupFilter(tables.FilterAction):
-    filter_type = 'server'
-    filter_choices = (('name', _("Name ="), True),
-                      ('status', _("Status ="), True))
 
 
 class UpdateRow(tables.Row):
@@ -77,5 +64,5 @@ class VolumeBackupsTable(ProtectionTable):
         prev_pagination_param = 'prev_backup_marker'
         status_columns = ('status',)
         row_class = UpdateRow
-        table_actions = (BackupFilter, DeleteBackup)
+        table_actions = (common.NameStatusFilter, DeleteBackup)
         row_actions = (RestoreBackup, DeleteBackup)

@@ -1,13 +1,10 @@
 from django.urls import reverse_lazy
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from horizon import tabs
 
 from protection_dashboard import api
 from protection_dashboard.content import tables as common
 from protection_dashboard.content import utils, views
 from protection_dashboard.content.volume_backups import forms, tables
-from protection_dashboard.content.volume_backups import tabs as backup_tabs
 
 PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:project:volume_backups:index')
@@ -35,20 +32,16 @@ class IndexView(views.PointsIndexView):
         if not self.all_projects:  # names come from the project's own volume list
             common.join_volume_names(self.request, points)
 
-class DetailView(tabs.TabView):
+class DetailView(views.PointDetailView):
     """A backup, whether it can be restored, and the backup an incremental one builds on."""
 
-    tab_group_class = backup_tabs.BackupDetailTabs
-    template_name = 'horizon/common/_detail.html'
-    page_title = '{{ backup.name|default:backup.id }}'
+    table_class = tables.VolumeBackupsTable
+    overview_template = 'protection_dashboard/volume_backups/_detail_overview.html'
+    index_url = INDEX_URL
+    failure_message = _("Unable to retrieve backup details.")
 
-    @cached_property
-    def backup(self):
-        try:
-            backup = api.cinder.volume_backup_get(self.request, self.kwargs['backup_id'])
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve backup details."),
-                              redirect=INDEX_URL)
+    def load_point(self, point_id):
+        backup = api.cinder.volume_backup_get(self.request, point_id)
         common.join_volume_names(self.request, [backup])
         backup.restorable = backup.status in PLUGIN.success_statuses
         backup.parent = None
@@ -60,16 +53,6 @@ class DetailView(tabs.TabView):
             except Exception:
                 utils.handle_error(self.request, _("Unable to retrieve the parent backup."))
         return backup
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        table = tables.VolumeBackupsTable(self.request)
-        context.update(backup=self.backup, url=INDEX_URL,
-                       actions=table.render_row_actions(self.backup))
-        return context
-
-    def get_tabs(self, request, *args, **kwargs):
-        return self.tab_group_class(request, backup=self.backup, **kwargs)
 
 
 class ProtectView(views.ProtectView):
@@ -109,10 +92,6 @@ class ProtectView(views.ProtectView):
         context['submit_label'] = (_("Create Volume Backup (Force)")
                                    if PLUGIN.needs_force(self.resource)
                                    else _("Create Volume Backup"))
-        try:
-            context['limits'] = api.cinder.absolute_limits(self.request)
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve the backup quota."))
         return context
 
 

@@ -11,22 +11,15 @@ from protection_dashboard.protection import base as protection_base
 PLUGIN = protection_base.get('volume_snapshot')
 
 
-class RestoreSnapshot(tables.LinkAction):
-    name = 'restore'
+class RestoreSnapshot(common.PluginRestoreAction):
+    plugin = PLUGIN
     verbose_name = _("Restore to New Volume")
     url = 'horizon:project:volume_snapshots:restore'
-    classes = ('ajax-modal',)
-    icon = 'refresh'
-    policy_rules = PLUGIN.restore_policy
-
-    def allowed(self, request, snapshot=None):
-        return snapshot is None or snapshot.status in PLUGIN.success_statuses
 
 
 class DeleteSnapshot(common.PluginDeleteAction):
     plugin = PLUGIN
     help_text = _("Deleted volume snapshots are not recoverable.")
-    policy_rules = PLUGIN.delete_policy
 
     @staticmethod
     def action_present(count):
@@ -36,12 +29,6 @@ class DeleteSnapshot(common.PluginDeleteAction):
     def action_past(count):
         return ngettext_lazy("Scheduled deletion of Volume Snapshot",
                              "Scheduled deletion of Volume Snapshots", count)
-
-
-class SnapshotFilter(tables.FilterAction):
-    filter_type = 'server'
-    filter_choices = (('name', _("Name ="), True),
-                      ('status', _("Status ="), True))
 
 
 class UpdateRow(tables.Row):
@@ -70,5 +57,5 @@ class VolumeSnapshotsTable(ProtectionTable):
         prev_pagination_param = 'prev_snapshot_marker'
         status_columns = ('status',)
         row_class = UpdateRow
-        table_actions = (SnapshotFilter, DeleteSnapshot)
+        table_actions = (common.NameStatusFilter, DeleteSnapshot)
         row_actions = (RestoreSnapshot, DeleteSnapshot)

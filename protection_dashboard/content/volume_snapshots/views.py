@@ -2,12 +2,10 @@ from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from horizon import forms as horizon_forms
-from horizon import tabs
 
 from protection_dashboard import api
-from protection_dashboard.content import utils, views
+from protection_dashboard.content import views
 from protection_dashboard.content.volume_snapshots import forms, tables
-from protection_dashboard.content.volume_snapshots import tabs as snapshot_tabs
 
 PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:project:volume_snapshots:index')
@@ -32,30 +30,16 @@ class IndexView(views.PointsIndexView):
     def join(self, points):
         tables.join_volume_names(self.request, points)
 
-class DetailView(tabs.TabView):
-    tab_group_class = snapshot_tabs.SnapshotDetailTabs
-    template_name = 'horizon/common/_detail.html'
-    page_title = '{{ snapshot.name|default:snapshot.id }}'
+class DetailView(views.PointDetailView):
+    table_class = tables.VolumeSnapshotsTable
+    overview_template = 'protection_dashboard/volume_snapshots/_detail_overview.html'
+    index_url = INDEX_URL
+    failure_message = _("Unable to retrieve snapshot details.")
 
-    @cached_property
-    def snapshot(self):
-        try:
-            snapshot = api.cinder.volume_snapshot_get(self.request, self.kwargs['snapshot_id'])
-            snapshot.volume = api.cinder.volume_get(self.request, snapshot.volume_id)
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve snapshot details."),
-                              redirect=INDEX_URL)
+    def load_point(self, point_id):
+        snapshot = api.cinder.volume_snapshot_get(self.request, point_id)
+        snapshot.volume = api.cinder.volume_get(self.request, snapshot.volume_id)
         return snapshot
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        table = tables.VolumeSnapshotsTable(self.request)
-        context.update(snapshot=self.snapshot, url=INDEX_URL,
-                       actions=table.render_row_actions(self.snapshot))
-        return context
-
-    def get_tabs(self, request, *args, **kwargs):
-        return self.tab_group_class(request, snapshot=self.snapshot, **kwargs)
 
 
 class ProtectView(views.ProtectView):
@@ -92,10 +76,6 @@ class ProtectView(views.ProtectView):
         context['submit_label'] = (_("Create Volume Snapshot (Force)")
                                    if self.resource.is_attached
                                    else _("Create Volume Snapshot"))
-        try:
-            context['limits'] = api.cinder.absolute_limits(self.request)
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve the snapshot quota."))
         return context
 
 
