@@ -279,10 +279,10 @@ class ProtectViewTests(ManilaTestCase):
         self.mock_share_snapshot_create.assert_not_called()
 
     @helpers.create_mocks({api.manila: ['share_get']})
-    def test_switched_off_is_not_found(self):
+    def test_switched_off_is_refused(self):
         with SHARE_OFF:
             response = self.client.get(PROTECT_URL)
-        self.assertEqual(404, response.status_code)
+        self.assertEqual(403, response.status_code)
         self.mock_share_get.assert_not_called()
 
 
@@ -467,11 +467,11 @@ class IndexViewTests(ManilaTestCase):
         self.mock_share_snapshot_delete.assert_not_called()
 
     @helpers.create_mocks({api.manila: ['share_snapshot_list_paged']})
-    def test_switched_off_is_not_found_and_not_in_the_navigation(self):
+    def test_switched_off_is_refused_and_not_in_the_navigation(self):
         with SHARE_OFF:
             response = self.client.get(INDEX_URL)
             elsewhere = self.client.get(reverse('horizon:settings:user:index'))
-        self.assertEqual(404, response.status_code)
+        self.assertEqual(403, response.status_code)
         self.mock_share_snapshot_list_paged.assert_not_called()
         self.assertNotContains(elsewhere, INDEX_URL)
         self.assertContains(self.client.get(reverse('horizon:settings:user:index')),

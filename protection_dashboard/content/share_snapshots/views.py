@@ -1,4 +1,3 @@
-from django import http
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -13,16 +12,7 @@ PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:project:share_snapshots:index')
 
 
-class EnabledMixin:
-    """Not found while share protection is switched off or Manila is not in the catalog."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not PLUGIN.is_enabled(request):
-            raise http.Http404
-        return super().dispatch(request, *args, **kwargs)
-
-
-class IndexView(EnabledMixin, views.PointsIndexView):
+class IndexView(views.PointsIndexView):
     """Share snapshots, newest first, one page at a time, share names from one list."""
 
     table_class = tables.ShareSnapshotsTable
@@ -38,7 +28,7 @@ class IndexView(EnabledMixin, views.PointsIndexView):
     def join(self, points):
         tables.join_share_names(self.request, points, all_projects=self.all_projects)
 
-class DetailView(EnabledMixin, views.PointDetailView):
+class DetailView(views.PointDetailView):
     table_class = tables.ShareSnapshotsTable
     overview_template = 'protection_dashboard/share_snapshots/_detail_overview.html'
     index_url = INDEX_URL

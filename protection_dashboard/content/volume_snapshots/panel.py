@@ -1,12 +1,11 @@
-import horizon
 from django.utils.translation import gettext_lazy as _
 
-from protection_dashboard.api import base
+from protection_dashboard.content.panels import PluginPanel, service_permissions
 
 
-class VolumeSnapshots(horizon.Panel):
+class VolumeSnapshots(PluginPanel):
     name = _("Volume Snapshots")
     slug = 'volume_snapshots'
-    permissions = (tuple('openstack.services.%s' % service_type
-                         for service_type in base.SERVICE_TYPES['cinder']),)
+    plugin_name = 'volume_snapshot'
+    permissions = service_permissions('cinder')
     policy_rules = (("volume", "volume:get_all_snapshots"),)
