@@ -102,6 +102,21 @@ def check_all_schemas() -> list[str]:
     return names
 
 
+def translatable_texts() -> list[str]:
+    """Every title and description of every schema (top level and properties), sorted.
+
+    ``makemessages`` cannot read JSON: ``schema_messages.py``, generated from this list
+    by ``tools/make-messages``, marks these texts for the catalog, and a unit test fails
+    when the two differ.
+    """
+    texts = set()
+    for name in check_all_schemas():
+        schema = _read_schema(name)
+        for spec in (schema, *schema["properties"].values()):
+            texts.update(spec[key] for key in ("title", "description") if spec.get(key))
+    return sorted(texts)
+
+
 class KeyValueField(forms.CharField):
     """A text area of ``key=value`` lines, cleaned to a ``dict[str, str]``."""
 
