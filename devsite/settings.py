@@ -21,7 +21,7 @@ from openstack_dashboard.settings import *  # noqa: E402,F403
 # Land on the Protection panel: it works with any subset of services.
 HORIZON_CONFIG['user_home'] = 'protection_dashboard.views.user_home'  # noqa: F405
 
-# Security headers on every page (doc/security.md).
+# Security headers on every page (doc/source/contributor/security.md).
 MIDDLEWARE = ('django.middleware.security.SecurityMiddleware',  # noqa: F405
               *MIDDLEWARE,  # noqa: F405
               'protection_dashboard.middleware.SecurityHeadersMiddleware')

@@ -35,7 +35,7 @@ OPENSTACK_KEYSTONE_DEFAULT_DOMAIN = 'Default'
 # Sessions in the cache, so no Keystone token travels in a cookie (a signed
 # cookie is readable); a roomy local-memory cache: no memcached needed for one
 # dev server process.  Behind TLS, also set SESSION_COOKIE_SECURE and
-# CSRF_COOKIE_SECURE (see doc/security.md).
+# CSRF_COOKIE_SECURE (see doc/source/contributor/security.md).
 SESSION_ENGINE = 'django.contrib.sessions.backends.cache'
 CACHES = {
     'default': {
