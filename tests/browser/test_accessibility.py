@@ -79,14 +79,13 @@ class Audit:
         pages.open_panel(self.browser, dashboard_url, url)
         assert pages.url_path(self.browser) == url, 'not allowed: %s' % url
         self.check(url)
+        detail = self.browser.execute_script(_DETAIL_LINK, url)
         for link in self.browser.execute_script(_MODAL_LINKS):
-            pages.open_panel(self.browser, dashboard_url, url)
             self.browser.execute_script(_CLICK, link['href'])
             pages.wait_for_modal(self.browser, form=False)
             self.check('%s modal %r of table %r' % (url, link['label'], link['table']),
                        within='#modal_wrapper')
-        pages.open_panel(self.browser, dashboard_url, url)
-        detail = self.browser.execute_script(_DETAIL_LINK, url)
+            pages.close_modal(self.browser)
         if detail:
             pages.open_panel(self.browser, dashboard_url, detail)
             self.check(detail)
