@@ -203,16 +203,18 @@ class Page:
 
 
 def marker_page(fetch: Callable[[str | None, int, bool], Iterable[Any]],
-                marker: str | None, prev_marker: str | None, limit: int) -> Page:
+                marker: str | None, prev_marker: str | None, limit: int,
+                check: Callable[[str], str] = check_id) -> Page:
     """One page of a list paged by item markers, newest first.
 
     ``fetch(marker, limit, ascending)`` asks the service for up to ``limit``
     items after ``marker`` (newest first, or oldest first when ascending).
     One item more than the page holds tells whether another page follows.
+    A marker is an item's ``id``, checked by ``check`` before it is sent.
     """
     backwards = bool(prev_marker)
     start = prev_marker or marker
-    items = list(fetch(check_id(start) if start else None, limit + 1, backwards))
+    items = list(fetch(check(start) if start else None, limit + 1, backwards))
     more = len(items) > limit
     items = items[:limit]
     if backwards:

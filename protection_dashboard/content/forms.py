@@ -1,4 +1,5 @@
-"""Protect and restore forms, generic over the protection plugins.
+"""Schema forms that call a service: protect and restore, generic over the
+protection plugins, and the base of the admin's forms.
 
 The fields come from the plugin's JSON schemas (``schema_form``) and the
 choices only the cloud knows from the plugin's choice hooks; the form adds
@@ -20,15 +21,58 @@ from protection_dashboard.protection import base as protection_base
 from protection_dashboard.schema_form import SchemaFormMixin
 
 
-class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
+class ServiceForm(SchemaFormMixin, forms.SelfHandlingForm):
+    """A schema form that makes one service call (``call_service``).
+
+    The service's refusal is shown inside the form, where the user can change
+    the input; any other failure is an error banner.
+    """
+
+    success_message = ''
+    failure_message = _("The request failed.")
+    #: Shown when an id the form carries is malformed.
+    lost_target_message: str
+    #: What the service raises when it understood the request and refused it.
+    refused_errors: tuple[type[Exception], ...] = pd_exceptions.REFUSED
+
+    def call_service(self, request, data: dict[str, Any]) -> Any:
+        """Make the call with the cleaned ``data``; return what it made."""
+        raise NotImplementedError
+
+    def refusal_message(self, exc: Exception) -> str:
+        """What the form says when the service refuses: by default, the service's words."""
+        return '%s %s' % (self.failure_message, pd_exceptions.service_message(exc))
+
+    def show_refusal(self, exc: Exception) -> None:
+        """Put the refusal into the form: by default above the fields."""
+        self.api_error(self.refusal_message(exc))
+
+    def handle(self, request, data):
+        try:
+            result = self.call_service(request, data)
+        except self.refused_errors as exc:
+            # The service understood and refused (bad state, quota, ...): say
+            # why in the form, where the user can change the input.
+            self.show_refusal(exc)
+            return False
+        except pd_exceptions.InvalidId:
+            self.api_error(self.lost_target_message)
+            return False
+        except Exception:
+            utils.handle_error(request, self.failure_message)
+            return False
+        messages.success(request, self.success_message % (
+            getattr(result, 'name', None) or result.id))
+        return result
+
+
+class PluginForm(ServiceForm):
     """A schema form whose ``submit`` calls one operation of its plugin."""
 
     #: Hidden field carrying the id of the resource or protection point.
     target_field: str = ''
     #: Shown when that field is missing, malformed or not the form's own target.
     lost_target_message: str
-    success_message = ''
-    failure_message = _("The request failed.")
 
     def __init__(self, request, *args: Any, plugin: protection_base.ProtectionPlugin,
                  **kwargs: Any) -> None:
@@ -64,6 +108,9 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
     def submit(self, request, target: str, options: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def call_service(self, request, data):
+        return self.submit(request, data[self.target_field], self.schema_data)
+
     def switch_fields(self, target: str, shown: dict[str, list[str]]) -> None:
         """Horizon's switchable fields: field ``name`` of ``shown`` shows only while
         the ``target`` select holds one of its values (without JavaScript all show)."""
@@ -73,28 +120,6 @@ class PluginForm(SchemaFormMixin, forms.SelfHandlingForm):
             field.widget.attrs.update({'class': 'switched', 'data-switch-on': target})
             field.widget.attrs.update({'data-%s-%s' % (target, value): field.label
                                        for value in values})
-
-    def refusal_message(self, exc: Exception) -> str:
-        """What the form says when the service refuses: by default, the service's words."""
-        return '%s %s' % (self.failure_message, pd_exceptions.service_message(exc))
-
-    def handle(self, request, data):
-        try:
-            result = self.submit(request, data[self.target_field], self.schema_data)
-        except pd_exceptions.REFUSED as exc:
-            # The service understood and refused (bad state, quota, ...): say
-            # why in the form, where the user can change the input.
-            self.api_error(self.refusal_message(exc))
-            return False
-        except pd_exceptions.InvalidId:
-            self.api_error(self.lost_target_message)
-            return False
-        except Exception:
-            utils.handle_error(request, self.failure_message)
-            return False
-        messages.success(request, self.success_message % (
-            getattr(result, 'name', None) or result.id))
-        return result
 
 
 class ProtectForm(PluginForm):
