@@ -22,6 +22,10 @@ class InvalidId(Exception):
     """An id that cannot name a resource (``api.base.check_id``): a 404, no API call."""
 
 
+class UnsupportedVersion(Exception):
+    """The service speaks no microversion that an operation needs (shown as a banner)."""
+
+
 UNAUTHORIZED = (
     ksa_exc.Unauthorized,
     manila_exc.Unauthorized,
@@ -34,6 +38,7 @@ NOT_FOUND = (
 )
 
 RECOVERABLE = (
+    UnsupportedVersion,
     ksa_exc.ClientException,
     cinder_exc.ClientException,
     manila_exc.ClientException,

@@ -1,7 +1,10 @@
-"""Thin wrapper of python-cinderclient: volumes, snapshots, backups, limits."""
+"""Thin wrapper of python-cinderclient: volumes, snapshots, backups, limits,
+and the admin's import (manage) and export (unmanage) of snapshots."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib import parse
@@ -12,6 +15,7 @@ from cinderclient import exceptions as cinder_exc
 from django.core.cache import cache
 from horizon.utils.memoized import memoized
 
+from protection_dashboard import exceptions
 from protection_dashboard.api import base, microversions
 
 SERVICE = 'cinder'
@@ -263,3 +267,129 @@ def backup_service_enabled(request, ask: bool = True) -> bool | None:
     known = any(service.status == 'enabled' for service in services)
     cache.set(key, known, BACKUP_SERVICE_TTL)
     return known
+
+
+# --- manage (import) and unmanage (export) of snapshots: admin ------------------
+
+#: What a back end (``host@backend``, optionally ``#pool``) can be named: nothing
+#: that could change a request's path or query.
+_HOST = re.compile(r'[A-Za-z0-9_.:@#-]{1,255}')
+#: The snapshot metadata key where a manage records the reference it asked for.
+MANAGE_REFERENCE_KEY = 'manage_reference'
+#: Longest metadata value Cinder stores.
+METADATA_VALUE_LIMIT = 255
+
+
+class ManageableSnapshot(base.APIResourceWrapper):
+    """A snapshot a back end holds, managed by Cinder or not (``safe_to_manage``)."""
+
+    _attrs = ['reference', 'size', 'safe_to_manage', 'reason_not_safe', 'cinder_id',
+              'source_reference', 'extra_info']
+
+    @property
+    def id(self) -> str:
+        """The list's marker: the reference as canonical JSON."""
+        return reference_marker(self.reference)
+
+    @property
+    def ref_type(self) -> str:
+        return next(iter(self.reference or {}), '')
+
+    @property
+    def ref_value(self) -> str:
+        return str((self.reference or {}).get(self.ref_type, ''))
+
+    @property
+    def source_value(self) -> str:
+        """The back end's name or id of the snapshot's volume ('' if it gives none)."""
+        return ' '.join(str(value) for value in (self.source_reference or {}).values())
+
+
+def reference_marker(reference: dict[str, str]) -> str:
+    return json.dumps(reference, sort_keys=True, separators=(',', ':'))
+
+
+def check_reference_marker(marker: Any) -> str:
+    """``marker`` if it is a back-end reference as JSON (a small map of strings)."""
+    try:
+        reference = json.loads(marker)
+    except (TypeError, ValueError):
+        reference = None
+    if not (isinstance(reference, dict) and 0 < len(reference) <= 4
+            and all(isinstance(key, str) and isinstance(value, str) and len(value) <= 255
+                    for key, value in reference.items())):
+        raise exceptions.InvalidId(('not a back-end reference: %r' % (marker,))[:80])
+    return marker
+
+
+def check_host(value: Any) -> str:
+    """``value`` if it can name a Cinder back end; InvalidId (a 404) otherwise."""
+    if not isinstance(value, str) or not _HOST.fullmatch(value):
+        raise exceptions.InvalidId(('not a back-end host: %r' % (value,))[:80])
+    return value
+
+
+def manage_client(request):
+    """The client of the manage calls: they need microversion 3.8 (manageable lists)."""
+    client = cinderclient(request)
+    version = client.api_version.get_string()
+    if not microversions.supports(SERVICE, 'manage_snapshots', version):
+        raise exceptions.UnsupportedVersion(
+            'Cinder speaks microversion %s; managing snapshots needs %s or newer.'
+            % (version, microversions.FEATURES[SERVICE]['manage_snapshots']))
+    return client
+
+
+def volume_backend_hosts(request) -> list[str]:
+    """The back ends (``host@backend``) whose volume service is enabled and up."""
+    services = cinderclient(request).services.list(binary='cinder-volume')
+    return sorted(service.host for service in services
+                  if service.status == 'enabled' and service.state == 'up')
+
+
+def manageable_snapshot_page(request, host: str, marker: str | None = None,
+                             prev_marker: str | None = None, limit: int = 20) -> base.Page:
+    """One page of the snapshots back end ``host`` holds, by reference, paged by Cinder."""
+    host = check_host(host)
+    client = manage_client(request)
+
+    def fetch(marker, limit, backwards):
+        return base.wrap_all(ManageableSnapshot, client.volume_snapshots.list_manageable(
+            host, detailed=True, marker=marker, limit=limit,
+            sort='reference:%s' % ('desc' if backwards else 'asc')))
+    return base.marker_page(fetch, marker, prev_marker, limit, check=check_reference_marker)
+
+
+def volume_snapshot_manage(request, volume_id: str, reference: dict[str, str],
+                           name: str | None = None, description: str | None = None,
+                           metadata: dict[str, str] | None = None) -> VolumeSnapshot:
+    """Manage a snapshot of ``volume_id`` that the back end holds as ``reference``.
+
+    Cinder answers 404 at once for an unknown volume, but accepts a reference
+    the back end does not hold: the snapshot then turns ``error`` and only the
+    volume service's log says why.  The reference is recorded in the snapshot's
+    metadata (``MANAGE_REFERENCE_KEY``), so that pages can say which reference
+    failed (``manage_reference``).
+    """
+    volume_id = base.check_id(volume_id)
+    metadata = dict(metadata or {})
+    recorded = reference_marker(reference)
+    if len(recorded) <= METADATA_VALUE_LIMIT:
+        metadata[MANAGE_REFERENCE_KEY] = recorded
+    return VolumeSnapshot(manage_client(request).volume_snapshots.manage(
+        volume_id, reference, name=name, description=description, metadata=metadata))
+
+
+def manage_reference(snapshot: VolumeSnapshot) -> dict[str, str] | None:
+    """The back-end reference a snapshot was managed from, if a manage recorded it."""
+    try:
+        return json.loads(check_reference_marker(
+            (snapshot.metadata or {}).get(MANAGE_REFERENCE_KEY)))
+    except exceptions.InvalidId:
+        return None
+
+
+def volume_snapshot_unmanage(request, snapshot_id: str) -> None:
+    """Stop managing a snapshot: Cinder forgets it, its data stays on the back end."""
+    snapshot_id = base.check_id(snapshot_id)
+    manage_client(request).volume_snapshots.unmanage(snapshot_id)

@@ -42,6 +42,10 @@ class VolumeSnapshotPlugin(base.ProtectionPlugin):
     protect_policy = (('volume', 'volume:create_snapshot'),)
     restore_policy = (('volume', 'volume:create'),)
     delete_policy = (('volume', 'volume:delete_snapshot'),)
+    # The admin's import (manage) and export (unmanage) of back-end snapshots.
+    list_manageable_policy = (('volume', 'snapshot_extension:list_manageable'),)
+    manage_policy = (('volume', 'snapshot_extension:snapshot_manage'),)
+    unmanage_policy = (('volume', 'snapshot_extension:snapshot_unmanage'),)
     failure_statuses = frozenset({'error', 'error_deleting'})
 
     def list_points(self, request, *, all_projects=False, resource_id=None):
