@@ -69,12 +69,21 @@ def alt_demo_session(cloud_info):
     return make_session(cloud_info, "alt_demo")
 
 
-@pytest.fixture(scope="module")
-def demo(cloud_info):
-    """A Horizon-style request signed in as demo (Django settings needed: imported here)."""
+def login(cloud_info, user):
+    """A Horizon-style request signed in as ``user`` (Django settings needed: imported here)."""
     from tests.integration import horizon_request
 
-    return horizon_request.login(cloud_info, "demo")
+    return horizon_request.login(cloud_info, user)
+
+
+@pytest.fixture(scope="module")
+def demo(cloud_info):
+    return login(cloud_info, "demo")
+
+
+@pytest.fixture(scope="module")
+def admin(cloud_info):
+    return login(cloud_info, "admin")
 
 
 @pytest.fixture

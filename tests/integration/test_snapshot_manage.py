@@ -19,7 +19,7 @@ from protection_dashboard import exceptions as pd_exceptions
 from protection_dashboard.content.admin_volume_snapshots.tables import join_manage_failures
 from protection_dashboard.protection import base as protection_base
 from tests.integration import horizon_request
-from tests.integration.deletion import delete_created
+from tests.integration.deletion import delete_created, manage_back, manageable_snapshots
 from tests.polling import wait_gone, wait_status
 
 pytestmark = pytest.mark.integration
@@ -27,13 +27,9 @@ PLUGIN = protection_base.get('volume_snapshot')
 SETTLED = PLUGIN.success_statuses | PLUGIN.failure_statuses
 
 
-@pytest.fixture(scope='module')
-def admin(cloud_info):
-    return horizon_request.login(cloud_info, 'admin')
-
-
 @pytest.fixture
 def request_(admin):
+    """A fresh request of admin's session (these tests act as the cloud admin)."""
     return horizon_request.fresh(admin)
 
 
@@ -46,38 +42,25 @@ def unique(prefix):
     return '%s-%s' % (prefix, uuid.uuid4().hex[:8])
 
 
-def manageable(request, host, limit=20):
-    """Every manageable snapshot of ``host``, walking Cinder's pages forward."""
-    items, marker = [], None
-    for _page in range(500):
-        page = api.cinder.manageable_snapshot_page(request, host, marker=marker, limit=limit)
-        items.extend(page.items)
-        marker = page.next_marker
-        if marker is None:
-            return items
-    raise AssertionError('more than 500 pages of manageable snapshots')
-
-
 def listed(request, host, reference):
-    return next((item for item in manageable(request, host) if item.reference == reference),
-                None)
+    return next((item for item in manageable_snapshots(request, host)
+                 if item.reference == reference), None)
 
 
 @pytest.fixture
 def created(admin, host):
-    """Ids and references of what a test made; removed afterwards, even on failure."""
+    """Ids of what a test made, and (reference, volume id) of a snapshot it left
+    unmanaged; removed afterwards, even on failure (the snapshot managed back first)."""
     made = {'snapshots': [], 'volumes': [], 'unmanaged': []}
     yield made
     request = horizon_request.fresh(admin)
     client = api.cinder.cinderclient(request)
-    # A snapshot left unmanaged by a failed test: take it back, then delete it.
-    for reference, volume_id in made['unmanaged']:
-        if getattr(listed(request, host, reference), 'safe_to_manage', False):
-            made['snapshots'].append(api.cinder.volume_snapshot_manage(
-                request, volume_id, reference, name='it-cleanup').id)
-    delete_created((
-        (made['snapshots'], client.volume_snapshots, SETTLED, cinder_exc.NotFound),
-        (made['volumes'], client.volumes, {'available', 'error'}, cinder_exc.NotFound)))
+    try:
+        made['snapshots'].extend(manage_back(request, host, made['unmanaged']))
+    finally:
+        delete_created((
+            (made['snapshots'], client.volume_snapshots, SETTLED, cinder_exc.NotFound),
+            (made['volumes'], client.volumes, {'available', 'error'}, cinder_exc.NotFound)))
 
 
 @pytest.fixture
@@ -108,20 +91,27 @@ def test_unmanage_list_and_manage_back(request_, host, volume, created):
     created['unmanaged'].append((reference, volume.id))
     wait_gone(lambda: client.volume_snapshots.get(snapshot.id), cinder_exc.NotFound)
 
-    # Found by walking the pages one item at a time: Cinder's own markers.
-    items = manageable(request_, host, limit=1)
-    found = next(item for item in items if item.reference == reference)
+    found = listed(request_, host, reference)
     assert found.safe_to_manage and not found.cinder_id
     assert found.size == snapshot.size
     assert volume.id in found.source_value
-    values = [item.ref_value for item in items]
-    assert values == sorted(values)
+    # Cinder's own markers, around ours (others' snapshots come and go meanwhile).
+    after = api.cinder.manageable_snapshot_page(request_, host, marker=found.id, limit=2)
+    before = api.cinder.manageable_snapshot_page(request_, host, prev_marker=found.id,
+                                                 limit=2)
+    assert all(item.ref_value > found.ref_value for item in after.items)
+    assert all(item.ref_value < found.ref_value for item in before.items)
+    if after.items:
+        assert after.prev_marker == after.items[0].id
+    if before.items:
+        assert before.next_marker == before.items[-1].id
 
     name = unique('it-managed')
     managed = api.cinder.volume_snapshot_manage(request_, volume.id, reference, name=name,
                                                 description='imported',
                                                 metadata={'origin': 'test'})
     created['snapshots'].append(managed.id)
+    created['unmanaged'].clear()
     managed = wait_status(lambda: api.cinder.volume_snapshot_get(request_, managed.id),
                           'available', 'managed snapshot')
     assert (managed.name, managed.size, managed.volume_id) == (name, snapshot.size, volume.id)
@@ -149,7 +139,7 @@ def test_bad_reference_turns_error_with_its_reason_then_unmanages(request_, volu
                            SETTLED, 'managed snapshot')
     assert snapshot.status == 'error'
     join_manage_failures([snapshot])
-    assert 'Cinder could not manage source-name: %s' % reference['source-name'] in (
+    assert 'Cinder could not manage "source-name: %s"' % reference['source-name'] in (
         snapshot.manage_failure)
 
     api.cinder.volume_snapshot_unmanage(request_, snapshot.id)

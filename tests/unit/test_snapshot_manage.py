@@ -343,7 +343,7 @@ class AdminSnapshotsTests(helpers.BaseAdminViewTests):
         self.mock_volume_snapshot_get.return_value = make_snapshot(1, 'error', metadata=recorded)
         response = self.client.get(SNAPSHOTS_URL)
         reasons = [row.manage_failure for row in response.context['table'].data]
-        self.assertIn('Cinder could not manage source-name: snapshot-1', reasons[0])
+        self.assertIn('Cinder could not manage "source-name: snapshot-1"', reasons[0])
         self.assertEqual(['', ''], reasons[1:])
         table = response.context['table']
         self.assertEqual(['unmanage', 'delete'],
@@ -351,7 +351,7 @@ class AdminSnapshotsTests(helpers.BaseAdminViewTests):
         row = self.client.get(SNAPSHOTS_URL, {
             'action': 'row_update', 'table': 'volume_snapshots', 'obj_id': 'snap-1'},
             HTTP_X_REQUESTED_WITH='XMLHttpRequest')
-        self.assertContains(row, 'Cinder could not manage source-name: snapshot-1')
+        self.assertContains(row, 'Cinder could not manage &quot;source-name: snapshot-1&quot;')
 
     @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged',
                                         'volume_snapshot_unmanage']})

@@ -55,10 +55,9 @@ class ManageableSnapshotsTable(ProtectionTable):
     size = common.size_column()
     safe = tables.Column('safe_to_manage', verbose_name=_("Safe to Manage"),
                          filters=(defaultfilters.yesno, defaultfilters.capfirst))
-    reason = tables.Column('reason_not_safe', verbose_name=_("Reason Not Safe"),
-                           empty_value='')
+    reason = tables.Column('reason_not_safe', verbose_name=_("Reason Not Safe"))
     volume = tables.WrappingColumn('source_value', verbose_name=_("Volume Reference"))
-    cinder_id = tables.Column('cinder_id', verbose_name=_("Cinder ID"), empty_value='')
+    cinder_id = tables.Column('cinder_id', verbose_name=_("Cinder ID"))
 
     #: The back end listed, set by the view (the actions and page links carry it).
     host = None

@@ -10,9 +10,9 @@ from protection_dashboard.content.admin_manageable_snapshots.tables import refer
 from protection_dashboard.content.volume_snapshots import tables as project_tables
 
 PLUGIN = project_tables.PLUGIN
-MANAGE_FAILURE = _("Cinder could not manage %s: the back end holds no such snapshot of this "
-                   "volume, or Cinder manages it already. Unmanage this record (the back "
-                   "end is not touched), then check the reference.")
+MANAGE_FAILURE = _('Cinder could not manage "%s": the back end holds no such snapshot of '
+                   'this volume, or Cinder manages it already. Unmanage this record (the '
+                   'back end is not touched), then check the reference.')
 
 
 class UnmanageSnapshot(tables.BatchAction):
@@ -75,8 +75,7 @@ class AdminVolumeSnapshotsTable(project_tables.VolumeSnapshotsTable):
     name = tables.WrappingColumn('name', verbose_name=_("Name"))
     project = tables.Column('project_id', verbose_name=_("Project ID"))
     volume = tables.Column('volume_id', verbose_name=_("Volume ID"))
-    manage_failure = tables.WrappingColumn('manage_failure', verbose_name=_("Error Reason"),
-                                           empty_value='')
+    manage_failure = tables.WrappingColumn('manage_failure', verbose_name=_("Error Reason"))
 
     class Meta(project_tables.VolumeSnapshotsTable.Meta):
         columns = ('name', 'project', 'volume', 'size', 'status', 'manage_failure', 'created')
