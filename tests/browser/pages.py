@@ -123,6 +123,14 @@ def snap(browser: WebDriver, name: str) -> str:
     return path
 
 
+def snap_element(element: WebElement, name: str) -> str:
+    """Save one element (a modal, a table) as ``artifacts/screenshots/<name>.png``."""
+    path = screenshot_path(name)
+    os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+    element.screenshot(path)
+    return path
+
+
 # --- pages and login -------------------------------------------------------------------
 
 def url_for(dashboard_url: str, path: str) -> str:
@@ -415,6 +423,22 @@ def wait_for_row_status(browser: WebDriver, table_name: str, row_name: str, stat
     wait_until(browser, reached, timeout,
                lambda: 'row %r of %r: status %r, never %r'
                % (row_name, table_name, seen['status'], status_text))
+
+
+def filter_table(browser: WebDriver, table_name: str, text: str,
+                 timeout: float = TIMEOUT) -> None:
+    """Filter a table through its server-side filter (its first field, e.g. "Name =")
+    and wait for the page it reloads to.  Horizon keeps the filter in the session."""
+    box = browser.find_element(By.CSS_SELECTOR,
+                               'table#%s .table_search input[type=text]' % table_name)
+    box.clear()
+    box.send_keys(text)
+    browser.execute_script('window.pdBeforeFilter = true;')
+    click(browser, browser.find_element(
+        By.CSS_SELECTOR, 'table#%s .table_search button[type=submit]' % table_name))
+    wait_until(browser, lambda b: b.execute_script(
+        'return !window.pdBeforeFilter && document.readyState === "complete";'),
+        timeout, 'filtering %r did not reload the page' % table_name)
 
 
 def click_table_action(browser: WebDriver, table_name: str, action_label: str,
