@@ -299,6 +299,15 @@ class IndexViewTests(helpers.BaseAdminViewTests):
         self.assertContains(response, 'microversion 3.8')
 
     @helpers.create_mocks({api.cinder: ['volume_backend_hosts', 'manageable_snapshot_page']})
+    def test_back_ends_unknown_is_one_banner_and_no_list(self):
+        self.mock_volume_backend_hosts.side_effect = ksa_exc.ConnectFailure('refused')
+        response = self.client.get(MANAGEABLE_URL, {'host': HOST})
+        self.assertEqual(200, response.status_code)
+        self.assertMessageCount(response, error=1, info=0)
+        self.mock_manageable_snapshot_page.assert_not_called()
+        self.assertNotContains(response, 'Manage Existing Snapshot')
+
+    @helpers.create_mocks({api.cinder: ['volume_backend_hosts', 'manageable_snapshot_page']})
     def test_cinders_own_rules_let_the_admin_in(self):
         self.mock_volume_backend_hosts.return_value = [HOST]
         self.mock_manageable_snapshot_page.return_value = Page([make_manageable()])

@@ -26,18 +26,21 @@ class IndexView(views.PointsIndexView):
     list_failure_message = _("Unable to retrieve the snapshots of this back end.")
 
     @cached_property
-    def hosts(self) -> list[str]:
+    def hosts(self) -> list[str] | None:
+        """The back ends whose volume service is up; None if Cinder did not say."""
         try:
             return api.cinder.volume_backend_hosts(self.request)
         except Exception:
             utils.handle_error(self.request, _("Unable to retrieve the back ends."))
-            return []
+            return None
 
     @cached_property
     def host(self) -> str | None:
-        return self.request.GET.get('host') or next(iter(self.hosts), None)
+        return self.request.GET.get('host') or next(iter(self.hosts or ()), None)
 
     def get_data(self):
+        if self.hosts is None:
+            return []
         self.table.host = self.host if self.host in self.hosts else None
         if self.host is None:
             messages.info(self.request, _("No Cinder volume service is up."))
@@ -60,7 +63,7 @@ class IndexView(views.PointsIndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(hosts=self.hosts, host=self.host)
+        context.update(hosts=self.hosts or [], host=self.host)
         return context
 
 
