@@ -1,0 +1,162 @@
+"""The dashboard as an operator runs it, served in this process against the local cloud.
+
+The cloud tests' process runs with the unit tests' Django settings (Horizon's test
+settings: no real Keystone, no policy checks).  ``live_settings`` lays the dev
+site's settings that matter over them (Keystone, policy files, sessions, security
+middleware, the plugin's defaults), so Django's test client logs in as the local
+cloud's real users and every page calls the real services.
+
+``Outgoing`` counts every HTTP request the process sends (every OpenStack client
+sends through ``requests``), so a test can tell whether a page changed anything in
+the cloud.  ``SiteClient`` fails on any 5xx, with the traceback of the view.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import importlib
+import threading
+import traceback
+from urllib.parse import urlsplit
+
+from django.test import Client
+from django.test.utils import override_settings
+from openstack_auth import policy
+
+#: What makes the dev site a real site: its Keystone, its policy rules and
+#: sessions, its middleware (security headers included) and the plugin's defaults.
+LIVE_SETTINGS = (
+    'OPENSTACK_KEYSTONE_URL', 'OPENSTACK_KEYSTONE_MULTIDOMAIN_SUPPORT',
+    'OPENSTACK_KEYSTONE_DEFAULT_DOMAIN', 'AVAILABLE_REGIONS', 'POLICY_CHECK_FUNCTION',
+    'POLICY_FILES', 'DEFAULT_POLICY_FILES', 'SESSION_ENGINE', 'CACHES', 'MIDDLEWARE',
+    'MESSAGE_STORAGE', 'PROTECTION_DASHBOARD', 'OPENSTACK_CINDER_FEATURES', 'ROOT_URLCONF',
+)
+#: Methods that change something in the cloud.
+CHANGES = frozenset({'POST', 'PUT', 'PATCH', 'DELETE'})
+#: The figures the suite prints at the end (see conftest.pytest_terminal_summary).
+FIGURES: collections.Counter = collections.Counter()
+
+
+class live_settings(override_settings):  # noqa: N801 (used like override_settings)
+    """The dev site's settings that make this process a real dashboard of the cloud."""
+
+    def __init__(self):
+        site = importlib.import_module('devsite.settings')
+        super().__init__(**{name: getattr(site, name) for name in LIVE_SETTINGS})
+
+    def enable(self):
+        super().enable()
+        policy.reset()  # the enforcer caches the policy files it read
+
+    def disable(self):
+        super().disable()
+        policy.reset()
+
+
+@dataclasses.dataclass(frozen=True)
+class Call:
+    """One HTTP request sent to the cloud."""
+
+    method: str
+    service: str
+    path: str
+    status: int | None
+
+    @property
+    def changes(self) -> bool:
+        """Whether it may change the cloud (Keystone's token requests do not)."""
+        return self.method in CHANGES and not (
+            self.service == 'identity' and self.path.endswith('/auth/tokens'))
+
+
+class Outgoing:
+    """Records every request sent through ``requests`` while installed."""
+
+    def __init__(self, endpoints: dict[str, str]):
+        self.services = {urlsplit(url).port: name for name, url in endpoints.items()}
+        self.calls: list[Call] = []
+        self._lock = threading.Lock()
+        self._original = None
+
+    def install(self) -> None:
+        from requests.adapters import HTTPAdapter
+        self._original = original = HTTPAdapter.send
+        outgoing = self
+
+        def send(adapter, request, *args, **kwargs):
+            parts = urlsplit(request.url)
+            status = None
+            try:
+                response = original(adapter, request, *args, **kwargs)
+                status = response.status_code
+                return response
+            finally:
+                with outgoing._lock:
+                    outgoing.calls.append(Call(request.method, outgoing.services.get(
+                        parts.port, str(parts.port)), parts.path, status))
+
+        HTTPAdapter.send = send
+
+    def uninstall(self) -> None:
+        from requests.adapters import HTTPAdapter
+        HTTPAdapter.send = self._original
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self.calls)
+
+    def since(self, mark: int) -> list[Call]:
+        with self._lock:
+            return self.calls[mark:]
+
+
+class ServerError(AssertionError):
+    """The dashboard answered 5xx."""
+
+
+class SiteClient(Client):
+    """Django's test client of one user; any 5xx fails, with the view's traceback.
+
+    Each response carries ``api_calls``: the requests the dashboard sent to the
+    cloud while serving it.
+    """
+
+    def __init__(self, outgoing: Outgoing, user: str = '', **kwargs):
+        super().__init__(raise_request_exception=False, **kwargs)
+        self.outgoing = outgoing
+        self.user = user
+
+    def request(self, **request):
+        mark = self.outgoing.mark()
+        response = super().request(**request)
+        response.api_calls = self.outgoing.since(mark)
+        FIGURES['dashboard requests'] += 1
+        FIGURES['API requests sent by the dashboard'] += len(response.api_calls)
+        if response.status_code >= 500:
+            FIGURES['5xx responses'] += 1
+            trace = ''.join(traceback.format_exception(*response.exc_info)) \
+                if response.exc_info else response.content.decode(errors='replace')[-2000:]
+            raise ServerError('%s %s?%s as %s answered %s:\n%s' % (
+                request['REQUEST_METHOD'], request['PATH_INFO'], request.get('QUERY_STRING', ''),
+                self.user, response.status_code, trace))
+        return response
+
+    def sign_in(self, creds: dict[str, str]) -> None:
+        """Sign in through Horizon's login form (Keystone checks the password)."""
+        response = self.post('/auth/login/', {'username': creds['username'],
+                                              'password': creds['password'],
+                                              'region': 'default'})
+        assert response.status_code == 302 and '/auth/login' not in response['Location'], \
+            'login as %s failed (%s)' % (creds['username'], response.status_code)
+
+    def csrf_checking(self) -> SiteClient:
+        """A client of the same signed-in session that enforces CSRF checks."""
+        checking = SiteClient(self.outgoing, self.user, enforce_csrf_checks=True)
+        checking.cookies = self.cookies
+        return checking
+
+
+def changes(response) -> list[Call]:
+    """The requests of a response that may have changed the cloud."""
+    return [call for call in response.api_calls if call.changes]
