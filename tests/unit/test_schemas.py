@@ -267,3 +267,13 @@ def test_volume_backup_force_is_explained_and_off_by_default():
     assert form["force"].initial is False
     assert form["incremental"].initial is False
 
+
+
+def test_a_backup_container_is_a_name_never_a_path():
+    # Cinder's posix backup driver joins the container to its directory: a path
+    # would put the backup (and its files) anywhere cinder-backup may write.
+    for path in ("../x", "/etc", "a/b", "..", ".hidden"):
+        form = form_class("volume_backup_options")(data={"name": "b", "container": path})
+        assert not form.is_valid() and set(form.errors) == {"container"}, path
+    form = form_class("volume_backup_options")(data={"name": "b", "container": "daily.2"})
+    assert form.is_valid(), form.errors
