@@ -14,15 +14,19 @@ the cloud.  ``SiteClient`` fails on any 5xx, with the traceback of the view.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import importlib
 import threading
 import traceback
 from urllib.parse import urlsplit
 
+import requests
 from django.test import Client
 from django.test.utils import override_settings
 from openstack_auth import policy
+
+from tests.reliability import formdata
 
 #: What makes the dev site a real site: its Keystone, its policy rules and
 #: sessions, its middleware (security headers included) and the plugin's defaults.
@@ -78,6 +82,11 @@ class Outgoing:
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._original = None
+        #: Fault injection (``failing``): which change fails, how many were seen,
+        #: and the one that was made to fail.
+        self._fail_at: int | None = None
+        self._changes_seen = 0
+        self.failed: Call | None = None
 
     def install(self) -> None:
         from requests.adapters import HTTPAdapter
@@ -86,17 +95,41 @@ class Outgoing:
 
         def send(adapter, request, *args, **kwargs):
             parts = urlsplit(request.url)
-            status = None
+            call = Call(request.method, outgoing.services.get(parts.port, str(parts.port)),
+                        parts.path, None)
+            outgoing._inject(call)
             try:
                 response = original(adapter, request, *args, **kwargs)
-                status = response.status_code
+                call = dataclasses.replace(call, status=response.status_code)
                 return response
             finally:
                 with outgoing._lock:
-                    outgoing.calls.append(Call(request.method, outgoing.services.get(
-                        parts.port, str(parts.port)), parts.path, status))
+                    outgoing.calls.append(call)
 
         HTTPAdapter.send = send
+
+    def _inject(self, call: Call) -> None:
+        with self._lock:
+            if self._fail_at is None or not call.changes:
+                return
+            self._changes_seen += 1
+            if self._changes_seen != self._fail_at:
+                return
+            self.failed = call
+        raise requests.exceptions.ConnectionError('injected failure of %s %s'
+                                                  % (call.method, call.path))
+
+    @contextlib.contextmanager
+    def failing(self, nth: int):
+        """The ``nth`` request that changes the cloud fails as a lost connection (it
+        is not sent); ``failed`` tells which one, None if there were fewer."""
+        with self._lock:
+            self._fail_at, self._changes_seen, self.failed = nth, 0, None
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._fail_at = None
 
     def uninstall(self) -> None:
         from requests.adapters import HTTPAdapter
@@ -160,3 +193,9 @@ class SiteClient(Client):
 def changes(response) -> list[Call]:
     """The requests of a response that may have changed the cloud."""
     return [call for call in response.api_calls if call.changes]
+
+
+def error_shown(response) -> bool:
+    """Whether a page tells of a failure: a form error or Horizon's error banner."""
+    return bool(formdata.errors(response)) or b'alert-danger alert-dismissable' in \
+        response.content

@@ -11,7 +11,7 @@
 import pytest
 
 from tests.reliability import catalog, formdata, payloads, site
-from tests.reliability.world import state
+from tests.reliability.world import payload_text, state
 
 ROUTES = catalog.routes()
 TARGETED = [route for route in ROUTES if route.target and not route.admin]
@@ -37,8 +37,7 @@ def leaked(response) -> bool:
 def demo_form_data(route, target_id, site_of):
     """What demo would post in the form (alt_demo cannot open it)."""
     form = site_of('demo').get(route.url(target_id)).context['form']
-    values = formdata.filled(form, {name: payloads.name('isolation')
-                                    for name in formdata.text_fields(form)})
+    values = formdata.filled(form, payload_text(form, 'isolation'))
     return formdata.post_data(form, values)
 
 

@@ -16,6 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.browser import pages
 from tests.browser.conftest import _browser_holder, browser, dashboard_url  # noqa: F401
 from tests.reliability import catalog, formdata, payloads, site
+from tests.reliability.world import payload_text
 
 ROUTES = catalog.routes()
 AJAX = {'HTTP_X_REQUESTED_WITH': 'XMLHttpRequest'}
@@ -47,8 +48,7 @@ def made_through_forms(world, site_of):
         if route.is_form and route.target in world.ids:
             url = route.url(world.ids[route.target])
             form = demo.get(url).context['form']
-            values = formdata.filled(form, {name: payloads.name('form %s' % name)
-                                            for name in formdata.text_fields(form)})
+            values = formdata.filled(form, payload_text(form, route.name))
             checked(demo.post(url, formdata.post_data(form, values), follow=True))
 
 

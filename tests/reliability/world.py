@@ -116,14 +116,18 @@ def make_root(clients: dict, info: dict, registered: base.ResourceType, copy: in
         return made()  # the failed one is the inventory's to delete
 
 
+def payload_text(form, kind: str) -> dict[str, str]:
+    """Payloads for the form's name and description fields (the others keep theirs)."""
+    return {name: payloads.description(kind) if 'description' in name else payloads.name(kind)
+            for name in formdata.text_fields(form) if 'name' in name or 'description' in name}
+
+
 def protect_through_form(client, plugin: base.ProtectionPlugin, resource_id: str,
                          kind: str) -> None:
     """Post the plugin's protect form as a user fills it, payloads in its text fields."""
     url = reverse(plugin.protect_url, args=(resource_id,))
     form = client.get(url).context['form']
-    values = formdata.filled(form, {name: (payloads.description(kind)
-                                           if 'description' in name else payloads.name(kind))
-                                    for name in formdata.text_fields(form)})
+    values = formdata.filled(form, payload_text(form, kind))
     response = client.post(url, formdata.post_data(form, values))
     assert response.status_code == 302, (plugin.name, formdata.errors(response))
 
