@@ -21,10 +21,12 @@ from openstack_dashboard.settings import *  # noqa: E402,F403
 # Land on the Protection panel: it works with any subset of services.
 HORIZON_CONFIG['user_home'] = 'protection_dashboard.views.user_home'  # noqa: F405
 
-# Security headers on every page (doc/source/contributor/security.md).
+# Security headers on every page, a 503 page when a service does not answer
+# where Horizon does not handle it (doc/source/contributor/security.md).
 MIDDLEWARE = ('django.middleware.security.SecurityMiddleware',  # noqa: F405
               *MIDDLEWARE,  # noqa: F405
-              'protection_dashboard.middleware.SecurityHeadersMiddleware')
+              'protection_dashboard.middleware.SecurityHeadersMiddleware',
+              'protection_dashboard.middleware.ServiceUnavailableMiddleware')
 
 # The plugin's settings snippet, run the way Horizon runs the snippets an operator
 # copies into local_settings.d: the dashboard's defaults and Manila's policy rules,

@@ -1,4 +1,5 @@
-"""Security headers, and one log line (no traceback) for a handled 404."""
+"""Security headers, the 503 page of a service that does not answer, and one log line
+(no traceback) for a handled 404."""
 
 import logging
 from unittest import mock
@@ -6,9 +7,14 @@ from unittest import mock
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
+from keystoneauth1 import exceptions as ksa_exc
 from openstack_dashboard.test import helpers
 
-from protection_dashboard.middleware import CONTENT_SECURITY_POLICY, SecurityHeadersMiddleware
+from protection_dashboard.middleware import (
+    CONTENT_SECURITY_POLICY,
+    SecurityHeadersMiddleware,
+    ServiceUnavailableMiddleware,
+)
 
 
 def headers_for(authenticated, response=None):
@@ -43,3 +49,14 @@ class NotFoundLogTests(helpers.TestCase):
         self.assertEqual(302, response.status_code)
         self.assertEqual(1, len(logs.records))
         self.assertIsNone(logs.records[0].exc_info)
+
+
+def test_a_service_that_does_not_answer_is_a_503_page_not_a_500():
+    # Horizon's navigation asks Keystone on every page and lets its failure through.
+    middleware = ServiceUnavailableMiddleware(lambda request: HttpResponse('page'))
+    request = RequestFactory().get('/project/')
+    for exc in (ksa_exc.ConnectFailure('refused'), ksa_exc.DiscoveryFailure('no document')):
+        response = middleware.process_exception(request, exc)
+        assert response.status_code == 503 and response['Retry-After'] == '30'
+        assert b'You are still signed in' in response.content
+    assert middleware.process_exception(request, ValueError('a bug')) is None
