@@ -2,7 +2,7 @@
 
 import pytest
 
-SEPARATE = ('unit', 'integration', 'browser')
+SEPARATE = ('unit', 'integration', 'browser', 'reliability')
 
 
 def pytest_collection_modifyitems(config, items):
@@ -13,8 +13,9 @@ def pytest_collection_modifyitems(config, items):
     talk to the real services in the same process.
     """
     kinds = {item.nodeid.split('/')[1] for item in items if item.nodeid.startswith('tests/')}
-    if 'unit' in kinds and kinds & {'integration', 'browser'}:
+    if 'unit' in kinds and kinds & set(SEPARATE[1:]):
         raise pytest.UsageError(
-            'run tests/unit in a separate pytest process from tests/integration and '
-            'tests/browser (Horizon\'s test data patches the client exceptions); '
+            'run tests/unit in a separate pytest process from tests/integration, '
+            'tests/browser and tests/reliability (Horizon\'s test data patches the '
+            'client exceptions); '
             'tools/test does this')

@@ -17,6 +17,7 @@ import collections
 import contextlib
 import dataclasses
 import importlib
+import re
 import threading
 import traceback
 from urllib.parse import urlsplit
@@ -148,8 +149,14 @@ class ServerError(AssertionError):
     """The dashboard answered 5xx."""
 
 
+def unavailable(response) -> bool:
+    """The page that says a service does not answer (ServiceUnavailableMiddleware)."""
+    return response.status_code == 503 and response.has_header('Retry-After')
+
+
 class SiteClient(Client):
-    """Django's test client of one user; any 5xx fails, with the view's traceback.
+    """Django's test client of one user; any 5xx but the page that says a service
+    does not answer fails, with the view's traceback.
 
     Each response carries ``api_calls``: the requests the dashboard sent to the
     cloud while serving it.
@@ -166,7 +173,9 @@ class SiteClient(Client):
         response.api_calls = self.outgoing.since(mark)
         FIGURES['dashboard requests'] += 1
         FIGURES['API requests sent by the dashboard'] += len(response.api_calls)
-        if response.status_code >= 500:
+        if unavailable(response):
+            FIGURES['503 pages (a service that does not answer)'] += 1
+        elif response.status_code >= 500:
             FIGURES['5xx responses'] += 1
             trace = ''.join(traceback.format_exception(*response.exc_info)) \
                 if response.exc_info else response.content.decode(errors='replace')[-2000:]
@@ -195,7 +204,15 @@ def changes(response) -> list[Call]:
     return [call for call in response.api_calls if call.changes]
 
 
+_BANNER = re.compile(r'alert-danger alert-dismissable.*?</strong>(.*?)</p>', re.S)
+
+
+def banners(response) -> list[str]:
+    """The texts of Horizon's error banners on a page."""
+    return [' '.join(text.split()) for text in
+            _BANNER.findall(response.content.decode(errors='replace'))]
+
+
 def error_shown(response) -> bool:
     """Whether a page tells of a failure: a form error or Horizon's error banner."""
-    return bool(formdata.errors(response)) or b'alert-danger alert-dismissable' in \
-        response.content
+    return bool(formdata.errors(response) or banners(response))
