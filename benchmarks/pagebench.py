@@ -48,7 +48,7 @@ from localcloud.info import load_cloud_info  # noqa: E402
 
 SERVICES = {5000: 'keystone', 8776: 'cinder', 8774: 'nova', 9292: 'glance',
             9696: 'neutron', 8786: 'manila', 8778: 'placement'}
-WORKERS, POLL = 8, 2.0
+WORKERS, POLL, STALL = 8, 2.0, 60
 ERROR = re.compile(r'alert-danger alert-dismissable.*?</strong>(.*?)</p>', re.S)
 
 
@@ -87,14 +87,40 @@ def wait_available(manager, prefix, timeout):
     wait_until('%s* to become available' % prefix, done, timeout)
 
 
-def delete(manager, items):
-    """Delete ``items``, WORKERS at a time, and wait until they are gone."""
-    ids = {item.id for item in items}
-    with futures.ThreadPoolExecutor(WORKERS) as pool:
-        list(pool.map(manager.delete, items))
-    wait_until('%d deletions' % len(ids),
-               lambda: not ids & {item.id for item in manager.list()}, 120 + len(ids))
-    return len(ids)
+def wait_gone(manager, ids):
+    """Wait until ``ids`` left ``manager``'s list, or none left for STALL seconds: those left."""
+    left, moved = set(ids), time.monotonic()
+    while left and time.monotonic() - moved < STALL:
+        time.sleep(POLL)
+        try:
+            now = left & {item.id for item in manager.list()}
+        except ks_exceptions.ConnectionError as error:
+            print('retrying after: %s' % error)
+            continue
+        if len(now) < len(left):
+            left, moved = now, time.monotonic()
+    return left
+
+
+def delete(manager, items, force=None):
+    """Delete ``items``, WORKERS at a time, and wait until they are gone.
+
+    When none went away for STALL seconds, ``force(item)`` (if given) deletes again
+    those left: a delete whose message the service lost (seen with cinder-backup)
+    stays ``deleting`` forever.
+    """
+    with futures.ThreadPoolExecutor(WORKERS) as pool:  # 'deleting': a killed run's
+        list(pool.map(manager.delete, [item for item in items if item.status != 'deleting']))
+    left = wait_gone(manager, {item.id for item in items})
+    if left and force:
+        print('deleting again (forced) %d that hang: %s' % (len(left), sorted(left)))
+        for item in items:
+            if item.id in left:
+                force(item)
+        left = wait_gone(manager, left)
+    if left:
+        sys.exit('%d deletions hang: %s' % (len(left), sorted(left)))
+    return len(items)
 
 
 class Quota:
@@ -125,12 +151,15 @@ class Fixture:
     """N children ``<child_prefix><i>`` spread over ``parents`` parents.
 
     A subclass sets the managers, prefixes and ``create_parent(name)``,
-    ``create_child(parent, name)``, ``ensure_quota(children, parents)``.
+    ``create_child(parent, name)`` (or ``create_children`` for another way to make
+    many), ``ensure_quota(children, parents)``.
     """
 
     parents = 4
     parent_manager = child_manager = None
     parent_prefix = child_prefix = ''
+    #: ``force_delete(child)`` deletes again a child whose deletion hangs, if possible.
+    force_delete = None
 
     def seed(self, count):
         """Make the children exactly <prefix>0 .. <prefix><count-1>, available."""
@@ -138,7 +167,8 @@ class Fixture:
         children = bench(self.child_manager.list(), self.child_prefix)
         trimmed = delete(self.child_manager, [
             item for name, item in children.items()
-            if item.status == 'error' or int(name.rpartition('-')[2]) >= count])
+            if item.status == 'error' or int(name.rpartition('-')[2]) >= count],
+            self.force_delete)
         delete(self.parent_manager, [  # a cloud just started fails a few
             item for item in bench(self.parent_manager.list(), self.parent_prefix).values()
             if item.status == 'error'])
@@ -152,20 +182,25 @@ class Fixture:
             list(pool.map(self.create_parent, new_parents))
         wait_available(self.parent_manager, self.parent_prefix, 120)
         parents = bench(self.parent_manager.list(), self.parent_prefix)
-        with futures.ThreadPoolExecutor(WORKERS) as pool:
-            list(pool.map(lambda i: self.create_child(
-                parents[names[i % self.parents]], '%s%d' % (self.child_prefix, i)), missing))
-        wait_available(self.child_manager, self.child_prefix, 120 + len(missing))
+        self.create_children([parents[name] for name in names], missing)
         if missing or trimmed:
             print('N=%d: %d created, %d deleted in %.0fs'
                   % (count, len(missing), trimmed, time.monotonic() - started))
 
+    def create_children(self, parents, missing):
+        """Create the children of indexes ``missing``, child i on parent i % len(parents)."""
+        with futures.ThreadPoolExecutor(WORKERS) as pool:
+            list(pool.map(lambda i: self.create_child(
+                parents[i % len(parents)], '%s%d' % (self.child_prefix, i)), missing))
+        wait_available(self.child_manager, self.child_prefix, 120 + len(missing))
+
     def cleanup(self):
         """Children first (a parent with children cannot be deleted), then the parents."""
-        for manager, prefix in ((self.child_manager, self.child_prefix),
-                                (self.parent_manager, self.parent_prefix)):
-            print('deleted %d %s*' % (delete(manager, bench(manager.list(), prefix).values()),
-                                      prefix))
+        for manager, prefix, force in (
+                (self.child_manager, self.child_prefix, self.force_delete),
+                (self.parent_manager, self.parent_prefix, None)):
+            print('deleted %d %s*' % (delete(manager, bench(manager.list(), prefix).values(),
+                                             force), prefix))
 
 
 # --- the page workers --------------------------------------------------------
@@ -310,27 +345,28 @@ def measure(workers, pages, size, repeat):
     for _ in range(repeat):
         for page in pages:
             samples[page.label].append(get(workers[page.settings], page, size))
+    load = os.getloadavg()[0]
     results = []
     for page in pages:
         times, calls = zip(*samples[page.label], strict=True)
         if any(c != calls[0] for c in calls):
             print('note: %s made different calls across requests: %s' % (page.path, calls))
         p90 = statistics.quantiles(times, n=10, method='inclusive')[8]
-        results.append((size, page.label, statistics.median(times), p90, calls[0]))
+        results.append((size, page.label, statistics.median(times), p90, calls[0], load))
     return results
 
 
 def report(results, pages, started):
-    print('\n%6s | %-9s | %9s | %7s | %s' % ('N', 'page', 'median ms', 'p90 ms',
-                                             'API calls/page (by service)'))
-    print('-' * 76)
-    for size, label, median, p90, calls in results:
+    print('\n%6s | %-9s | %9s | %7s | %4s | %s' % ('N', 'page', 'median ms', 'p90 ms', 'load',
+                                                  'API calls/page (by service)'))
+    print('-' * 83)
+    for size, label, median, p90, calls, load in results:
         detail = ', '.join('%s %d' % item for item in calls.items())
-        print('%6d | %-9s | %9.1f | %7.1f | %d (%s)'
-              % (size, label, median, p90, sum(calls.values()), detail))
+        print('%6d | %-9s | %9.1f | %7.1f | %4.1f | %d (%s)'
+              % (size, label, median, p90, load, sum(calls.values()), detail))
     ours, theirs = pages[0].label, pages[1].label
     by_page = collections.defaultdict(list)
-    for size, label, median, _, calls in results:
+    for size, label, median, _, calls, _ in results:
         by_page[label].append((size, median, sum(calls.values())))
     largest = by_page[ours][-1][0]
     print('\nours: API calls per page independent of N: %s'
@@ -362,8 +398,10 @@ def run(fixture, pages, sizes, repeat):
     finally:
         for worker in workers.values():
             worker.close()
-        fixture.cleanup()
-        fixture.quota.restore()
+        try:
+            fixture.cleanup()
+        finally:
+            fixture.quota.restore()
     report(results, pages, started)
 
 
