@@ -35,7 +35,13 @@ from protection_dashboard import api, features
 from protection_dashboard.protection import base, server_restore
 from protection_dashboard.protection import server_backup_record as records
 from protection_dashboard.protection.nova_server import ServerType
-from protection_dashboard.protection.steps import StepFailed, fetch, step_message
+from protection_dashboard.protection.steps import (
+    Advanced,
+    StepFailed,
+    delete_if_there,
+    fetch,
+    step_message,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -243,13 +249,13 @@ class ServerBackupPlugin(base.ProtectionPlugin):
             if resource is None:
                 continue
             if part.is_image:  # Glance deletes at once
-                api.glance.image_delete(request, part.id)
+                delete_if_there(api.glance.image_delete, request, part.id)
                 continue
             left = True
             if resource.status in BACKUP_DELETABLE:
-                api.cinder.volume_backup_delete(request, part.id)
+                delete_if_there(api.cinder.volume_backup_delete, request, part.id)
         if not left:
-            api.glance.image_delete(request, record.id)
+            delete_if_there(api.glance.image_delete, request, record.id)
         return not left
 
     # --- restore -----------------------------------------------------------------
@@ -262,14 +268,14 @@ class ServerBackupPlugin(base.ProtectionPlugin):
 
     # --- the row poll --------------------------------------------------------------
 
-    def advance(self, request, backup: records.ServerBackup) -> bool:
-        """Carry on with what the backup has under way; True if anything was done."""
+    def advance(self, request, backup: records.ServerBackup) -> Advanced | None:
+        """Carry on with what the backup has under way (None: nothing was due)."""
         record = backup.record
         if record.state in (records.FAILED, records.DELETING):
             self.remove(request, record)
-            return True
+            return Advanced()
         # A restore lands in the backup's project: only its members carry it on.
         if (record.restore is not None and record.state == records.READY
                 and record.image.owner == request.user.project_id):
             return server_restore.advance(request, record)
-        return False
+        return None

@@ -17,12 +17,17 @@ import types
 from typing import Any
 
 from django.utils.translation import gettext as _
-from horizon import messages
 
 from protection_dashboard import api
 from protection_dashboard.protection import base
 from protection_dashboard.protection import server_backup_record as records
-from protection_dashboard.protection.steps import StepFailed, fetch, step_message
+from protection_dashboard.protection.steps import (
+    Advanced,
+    StepFailed,
+    delete_if_there,
+    fetch,
+    step_message,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -139,41 +144,41 @@ def undo(request, record: records.Record, state: records.RestoreState) -> bool:
         server = fetch(api.nova.server_get, request, state.server)
         if server is not None:
             left = True
-            if server.task_state != 'deleting':
-                api.nova.server_delete(request, server.id)
+            if server.task_state != 'deleting' and server.status != 'DELETED':
+                delete_if_there(api.nova.server_delete, request, server.id)
     for volume in state.volumes:
         found = fetch(api.cinder.volume_get, request, volume['id'])
         if found is None:
             continue
         left = True
         if found.status in VOLUME_DELETABLE:
-            api.cinder.volume_delete(request, found.id)
+            delete_if_there(api.cinder.volume_delete, request, found.id)
     if not left:
         api.glance.image_update(request, record.id, {records.RESTORE_ERROR: state.failed},
                                 remove=[records.RESTORE])
     return not left
 
 
-def advance(request, record: records.Record) -> bool:
-    """One step of the restore under way, if one is due; True if anything was done."""
+def advance(request, record: records.Record) -> Advanced | None:
+    """One step of the restore under way, if one is due (None: nothing to do yet)."""
     state = record.restore
     if state.failed:
         undo(request, record, state)
-        return True
+        return Advanced()
     try:
         return carry_on(request, record, state)
     except StepFailed as exc:
         state.failed = str(exc)
         LOG.warning('Restore of server backup %s failed: %s', record.id, state.failed)
-        messages.error(request, _('Restoring backup "%(backup)s" failed. %(reason)s. The new '
-                                  'server and volumes are being removed.') % {
-            'backup': record.image.name, 'reason': state.failed})
         save(request, record, state)
         undo(request, record, state)
-        return True
+        return Advanced(_('Restoring backup "%(backup)s" failed: %(reason)s. The new server '
+                          'and volumes are being removed.') % {
+            'backup': record.image.name, 'reason': state.failed}, failed=True)
 
 
-def carry_on(request, record: records.Record, state: records.RestoreState) -> bool:
+def carry_on(request, record: records.Record,
+             state: records.RestoreState) -> Advanced | None:
     volumes = {volume['id']: fetch(api.cinder.volume_get, request, volume['id'])
                for volume in state.volumes}
     for volume in state.volumes:
@@ -191,23 +196,22 @@ def carry_on(request, record: records.Record, state: records.RestoreState) -> bo
         raise StepFailed(_("The new server failed to boot: %s")
                          % (server.fault_message or server.status))
     if server.status != 'ACTIVE':
-        return False
+        return None
     pending = [volume for volume in state.volumes
                if not volume['root'] and volumes[volume['id']].status != 'in-use']
     ready = [volume for volume in pending if volumes[volume['id']].status == 'available']
     for volume in ready:
         attach(request, server, volume)
     if pending:
-        return bool(ready)
+        return Advanced() if ready else None
     api.glance.image_update(request, record.id, {},
                             remove=[records.RESTORE, records.RESTORE_ERROR])
-    messages.success(request, _('Server "%(server)s" restored from backup "%(backup)s".') % {
+    return Advanced(_('Server "%(server)s" restored from backup "%(backup)s".') % {
         'server': state.name, 'backup': record.image.name})
-    return True
 
 
 def boot_from_volume(request, record: records.Record, state: records.RestoreState,
-                     root) -> bool:
+                     root) -> Advanced | None:
     """Boot once the root volume is restored; adopt the server another poll booted."""
     if root.status == 'available':
         try:
@@ -216,18 +220,18 @@ def boot_from_volume(request, record: records.Record, state: records.RestoreStat
             again = fetch(api.cinder.volume_get, request, root.id)
             if again is None or again.status == 'available':
                 raise StepFailed(step_message(_("Booting the new server"), exc)) from exc
-            return False
+            return None
         state.server = server.id
         save(request, record, state)
-        return True
+        return Advanced()
     for attachment in root.attachments or []:
         server = fetch(api.nova.server_get, request, attachment.get('server_id'))
         if server is not None and (server.metadata or {}).get(
                 records.RESTORED_FROM) == record.id:
             state.server = server.id
             save(request, record, state)
-            return True
-    return False
+            return Advanced()
+    return None
 
 
 def attach(request, server: api.nova.Server, volume: dict[str, Any]) -> None:

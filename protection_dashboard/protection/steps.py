@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,14 @@ class StepFailed(Exception):
         self.pending = pending
 
 
+@dataclasses.dataclass(frozen=True)
+class Advanced:
+    """A row poll carried an operation on; ``message`` tells the user how it ended."""
+
+    message: str | None = None
+    failed: bool = False
+
+
 def step_message(step: str, exc: Exception) -> str:
     """"<step> failed: <the service's reason>"."""
     return _("%(step)s failed: %(reason)s") % {
@@ -43,3 +52,11 @@ def fetch(get: Callable[..., Any], *args: Any) -> Any | None:
         return get(*args)
     except NOT_FOUND:
         return None
+
+
+def delete_if_there(remove: Callable[..., Any], *args: Any) -> None:
+    """``remove(*args)``; a resource gone meanwhile is deleted already."""
+    try:
+        remove(*args)
+    except NOT_FOUND:
+        pass

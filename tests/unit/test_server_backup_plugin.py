@@ -10,8 +10,6 @@ import types
 from unittest import mock
 
 from cinderclient import exceptions as cinder_exc
-from django.contrib import messages
-from django.contrib.messages.storage import default_storage
 from django.test import override_settings
 from glanceclient import exc as glance_exc
 from novaclient import exceptions as nova_exc
@@ -36,7 +34,6 @@ class CloudTestCase(helpers.TestCase):
     def setUp(self):
         super().setUp()
         self.request.user = auth_utils.get_user(self.request)
-        self.request._messages = default_storage(self.request)
         self.fresh_cloud()
 
     def fresh_cloud(self):
@@ -62,7 +59,7 @@ class CloudTestCase(helpers.TestCase):
 
     def poll(self, record_id):
         """What the row poll does: the backup, one step of what it has under way."""
-        PLUGIN.advance(self.request, self.point(record_id))
+        return PLUGIN.advance(self.request, self.point(record_id))
 
     def poll_until_gone(self, record_id):
         for _ in range(POLLS):
@@ -79,9 +76,6 @@ class CloudTestCase(helpers.TestCase):
     def records(self):
         return [image_id for image_id, image in self.cloud.images.items()
                 if getattr(image, 'protection_server_backup', '') == 'record']
-
-    def messages(self):
-        return [str(message) for message in messages.get_messages(self.request)]
 
 
 class ProtectTests(CloudTestCase):
@@ -297,10 +291,11 @@ class RestoreTests(CloudTestCase):
         self.cloud.settle()
         self.poll(record.id)   # attach
         self.assertEqual(1, len(new.devices))
-        self.poll(record.id)   # attached: done
+        done = self.poll(record.id)   # attached: done
         point = self.point(record.id)
         self.assertEqual(('available', None), (point.status, point.record.restore))
-        self.assertEqual(['Server "web2" restored from backup "nightly".'], self.messages())
+        self.assertEqual(('Server "web2" restored from backup "nightly".', False),
+                         (done.message, done.failed))
 
     def test_a_volume_backup_boots_from_the_restored_root_volume(self):
         server = self.volume_server()
@@ -347,9 +342,9 @@ class RestoreTests(CloudTestCase):
         self.restore(record, restore_volumes=True)
         self.cloud.settle()
         self.cloud.fail_on('volume_attach', nova_exc.BadRequest(400, 'bus full'))
-        self.poll(record.id)
-        (message,) = self.messages()
-        self.assertIn('Attaching the volume of /dev/vdb failed: bus full', message)
+        failed = self.poll(record.id)
+        self.assertTrue(failed.failed)
+        self.assertIn('Attaching the volume of /dev/vdb failed: bus full', failed.message)
         self.finish_and_check_undone(record, server, volumes_before, 'bus full')
 
     def test_a_server_that_fails_to_boot_is_removed(self):
@@ -378,4 +373,4 @@ class RestoreTests(CloudTestCase):
         self.restore(record)
         self.cloud.images[record.id].owner = 'other-project'
         self.cloud.settle()
-        self.assertFalse(PLUGIN.advance(self.request, self.point(record.id)))
+        self.assertIsNone(PLUGIN.advance(self.request, self.point(record.id)))

@@ -1,7 +1,7 @@
 from django.template import defaultfilters
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from horizon import tables
+from horizon import messages, tables
 
 from protection_dashboard.content import tables as common
 from protection_dashboard.content.datatable import ProtectionTable
@@ -40,9 +40,13 @@ class UpdateRow(tables.Row):
 
     def get_data(self, request, backup_id):
         backup = PLUGIN.get_point(request, backup_id)
-        if PLUGIN.advance(request, backup):
-            backup = PLUGIN.get_point(request, backup_id)
-        return backup
+        advanced = PLUGIN.advance(request, backup)
+        if advanced is None:
+            return backup
+        if advanced.message:
+            say = messages.error if advanced.failed else messages.success
+            say(request, advanced.message)
+        return PLUGIN.get_point(request, backup_id)
 
 
 def server_name(backup):

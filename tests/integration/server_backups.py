@@ -1,0 +1,69 @@
+"""What a server backup test made on the local cloud, found by its name prefix.
+
+Shared by the integration and browser tests of server backups: every
+resource a test makes (server, volumes, backups, images, records) is named
+with one unique prefix, so the test counts and deletes only its own.
+"""
+
+from __future__ import annotations
+
+from cinderclient import exceptions as cinder_exc
+from glanceclient import exc as glance_exc
+from novaclient import exceptions as nova_exc
+
+from protection_dashboard import api
+from protection_dashboard.protection import server_backup_record as records
+from tests.integration import horizon_request
+from tests.integration.deletion import delete_created
+from tests.polling import wait_gone
+
+
+class Made:
+    """What one test made, found by its name prefix (or its records) on the cloud."""
+
+    def __init__(self, demo, prefix):
+        self.demo, self.prefix = demo, prefix
+
+    def clients(self):
+        request = horizon_request.fresh(self.demo)
+        return (api.nova.novaclient(request), api.glance.glanceclient_v2(request),
+                api.cinder.cinderclient(request))
+
+    def records(self, glance):
+        return [image for image in glance.images.list(filters={
+            records.KIND: records.RECORD_KIND, 'os_hidden': True})
+            if image['name'].startswith(self.prefix)]
+
+    def count(self) -> dict[str, int]:
+        """Servers, images (records included), volume backups and volumes of this test."""
+        nova, glance, cinder = self.clients()
+        record_ids = {record['id'] for record in self.records(glance)}
+        images = [image for image in glance.images.list()
+                  if image['name'].startswith(self.prefix)
+                  or image.get(records.LINK) in record_ids]
+        return {
+            'servers': len([s for s in nova.servers.list() if s.name.startswith(self.prefix)]),
+            'images': len(images) + len(record_ids),
+            'backups': len([b for b in cinder.backups.list()
+                            if (b.name or '').startswith(self.prefix)]),
+            'volumes': len([v for v in cinder.volumes.list()
+                            if (v.name or '').startswith(self.prefix)]),
+        }
+
+    def delete_all(self):
+        nova, glance, cinder = self.clients()
+        for server in nova.servers.list():
+            if server.name.startswith(self.prefix):
+                nova.servers.delete(server.id)
+                wait_gone(lambda s=server: nova.servers.get(s.id), nova_exc.NotFound)
+        for image in self.records(glance) + [i for i in glance.images.list()
+                                             if i['name'].startswith(self.prefix)]:
+            try:
+                glance.images.delete(image['id'])
+            except glance_exc.HTTPNotFound:
+                pass
+        delete_created((
+            ([b.id for b in cinder.backups.list() if (b.name or '').startswith(self.prefix)],
+             cinder.backups, {'available', 'error'}, cinder_exc.NotFound),
+            ([v.id for v in cinder.volumes.list() if (v.name or '').startswith(self.prefix)],
+             cinder.volumes, {'available', 'error', 'error_restoring'}, cinder_exc.NotFound)))
