@@ -31,6 +31,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from protection_dashboard import api
 
@@ -302,7 +303,8 @@ class ServerBackup:
                  _("original image") if self.record.boot == BOOT_IMAGE else '')
         texts = [image] if image else []
         if volumes:
-            texts.append(_("%(count)d volume backup(s)") % {'count': volumes})
+            texts.append(ngettext("%(count)d volume backup", "%(count)d volume backups",
+                                  volumes) % {'count': volumes})
         return ' + '.join(texts)
 
     def parts_display(self) -> str:

@@ -51,17 +51,33 @@ class Made:
         }
 
     def delete_all(self):
-        nova, glance, cinder = self.clients()
+        """Servers first (they hold volumes), then images and records, then backups and
+        volumes; each kind is tried even when another failed (a service restarted
+        meanwhile), and the first failure is raised at the end."""
+        failures = []
+        for step in (self._delete_servers, self._delete_images, self._delete_volumes):
+            try:
+                step(*self.clients())
+            except Exception as exc:
+                failures.append(exc)
+        if failures:
+            raise failures[0]
+
+    def _delete_servers(self, nova, glance, cinder):
         for server in nova.servers.list():
             if server.name.startswith(self.prefix):
                 nova.servers.delete(server.id)
                 wait_gone(lambda s=server: nova.servers.get(s.id), nova_exc.NotFound)
+
+    def _delete_images(self, nova, glance, cinder):
         for image in self.records(glance) + [i for i in glance.images.list()
                                              if i['name'].startswith(self.prefix)]:
             try:
                 glance.images.delete(image['id'])
             except glance_exc.HTTPNotFound:
                 pass
+
+    def _delete_volumes(self, nova, glance, cinder):
         delete_created((
             ([b.id for b in cinder.backups.list() if (b.name or '').startswith(self.prefix)],
              cinder.backups, {'available', 'error'}, cinder_exc.NotFound),

@@ -108,7 +108,7 @@ class ProtectTests(CloudTestCase):
         point = self.point(record.id)
         self.assertEqual('available', point.status)
         self.assertEqual(94 + 1024 ** 3, point.size)
-        self.assertEqual('server image + 1 volume backup(s)', point.parts_summary())
+        self.assertEqual('server image + 1 volume backup', point.parts_summary())
 
     def test_the_setting_off_records_the_original_image_and_no_user_data(self):
         with SNAPSHOT_OFF:

@@ -161,7 +161,7 @@ class IndexViewTests(PanelTestCase):
         self.assertEqual(5, len(rows))
         self.assertEqual({'image_list_paged': 1, 'image_list': 1, 'volume_backup_list': 1},
                          dict(self.cloud.calls))
-        self.assertEqual(('available', 'web', 'server image + 1 volume backup(s)'),
+        self.assertEqual(('available', 'web', 'server image + 1 volume backup'),
                          (rows[0].status, rows[0].server_name, rows[0].parts_summary()))
         self.assertContains(response, '1.0\xa0GB')
 
