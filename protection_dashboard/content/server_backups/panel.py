@@ -1,17 +1,13 @@
-import horizon
 from django.utils.translation import gettext_lazy as _
 
-from protection_dashboard.protection import base as protection_base
+from protection_dashboard.content.panels import PluginPanel, service_permissions
 
 
-class ServerBackups(horizon.Panel):
-    """Server backups (records in Glance): where Nova and Glance are in the catalog."""
+class ServerBackups(PluginPanel):
+    """Server backups are recorded in Glance: the panel needs Nova and Glance."""
 
     name = _("Server Backups")
     slug = 'server_backups'
-    permissions = ('openstack.services.compute', 'openstack.services.image')
+    plugin_name = 'server_backup'
+    permissions = service_permissions('nova') + service_permissions('glance')
     policy_rules = (("image", "get_images"),)
-
-    def allowed(self, context):
-        return (super().allowed(context)
-                and protection_base.get('server_backup').is_enabled(context['request']))
