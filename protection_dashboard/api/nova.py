@@ -9,7 +9,7 @@ from horizon.utils.memoized import memoized
 from novaclient import API_MAX_VERSION, api_versions
 from novaclient import client as nova_client
 
-from protection_dashboard.api import base
+from protection_dashboard.api import base, microversions
 
 SERVICE = 'nova'
 
@@ -72,6 +72,11 @@ def novaclient(request, version: str | None = None):
             api_versions.APIVersion(version), endpoint_override=endpoint, **auth))
 
 
+def supports(request, feature: str) -> bool:
+    return microversions.supports(SERVICE, feature,
+                                  novaclient(request).api_version.get_string())
+
+
 def server_list_paged(request, search_opts: dict[str, Any] | None = None,
                       marker: str | None = None, prev_marker: str | None = None,
                       limit: int = 20) -> base.Page:
@@ -109,10 +114,16 @@ def server_create_image(request, server_id: str, name: str, metadata: dict[str, 
 
 
 def server_create(request, name: str, flavor_id: str, *, image_id: str | None = None,
-                  boot_volume_id: str | None = None, nics: list[dict[str, str]] | str,
+                  boot_volume_id: str | None = None, nics: list[dict[str, str]] | str | None,
                   metadata: dict[str, str]) -> Server:
-    """Boot a server from an image, or from a volume (``boot_volume_id``, kept on delete)."""
+    """Boot a server from an image, or from a volume (``boot_volume_id``, kept on delete).
+
+    ``nics='none'`` (no network) is left out below microversion 2.37, where
+    Nova has no such value and a server without a network is the default.
+    """
     flavor_id = base.check_id(flavor_id)
+    if nics == 'none' and not supports(request, 'boot_without_network'):
+        nics = None
     mapping = None
     if boot_volume_id is not None:
         mapping = [{'uuid': base.check_id(boot_volume_id), 'source_type': 'volume',

@@ -49,10 +49,6 @@ LOG = logging.getLogger(__name__)
 BACKUP_DELETABLE = frozenset({'available', 'error'})
 
 
-def volume_backup_plugin() -> base.ProtectionPlugin:
-    return base.get('volume_backup')
-
-
 @base.register
 class ServerBackupPlugin(base.ProtectionPlugin):
     resource_type = ServerType.resource_type
@@ -190,7 +186,7 @@ class ServerBackupPlugin(base.ProtectionPlugin):
                     {records.KIND: records.IMAGE_KIND, records.LINK: record.id})))
             for part in planned:
                 step = _("Backing up %s") % part.label()
-                backup = volume_backup_plugin().protect(request, part.volume_id, {
+                backup = base.get('volume_backup').protect(request, part.volume_id, {
                     'name': '%s (%s)' % (name, part.device), 'force': True,
                     'description': _("Part of server backup %s") % name,
                     'metadata': {records.LINK: record.id}})

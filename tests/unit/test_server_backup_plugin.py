@@ -374,3 +374,27 @@ class RestoreTests(CloudTestCase):
         self.cloud.images[record.id].owner = 'other-project'
         self.cloud.settle()
         self.assertIsNone(PLUGIN.advance(self.request, self.point(record.id)))
+
+
+class ServiceLayerTests(helpers.TestCase):
+    """The Nova calls a restore makes, at the microversion Nova speaks."""
+
+    def boot(self, version, **kwargs):
+        client = mock.Mock()
+        client.api_version.get_string.return_value = version
+        with mock.patch.object(api.nova, 'novaclient', return_value=client):
+            api.nova.server_create(self.request, 'web2', 'flavor-1', metadata={'k': 'v'},
+                                   **kwargs)
+        return client.servers.create.call_args
+
+    def test_no_network_is_said_where_nova_knows_how(self):
+        self.assertEqual('none', self.boot('2.96', image_id='img', nics='none').kwargs['nics'])
+        self.assertIsNone(self.boot('2.36', image_id='img', nics='none').kwargs['nics'])
+
+    def test_a_volume_boot_keeps_the_volume_and_sends_no_image(self):
+        call = self.boot('2.96', boot_volume_id='vol-1', nics=[{'net-id': 'net-1'}])
+        self.assertEqual(('web2', None, 'flavor-1'), call.args)
+        self.assertEqual([{'uuid': 'vol-1', 'source_type': 'volume',
+                           'destination_type': 'volume', 'boot_index': 0,
+                           'delete_on_termination': False}],
+                         call.kwargs['block_device_mapping_v2'])
