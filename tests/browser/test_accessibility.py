@@ -123,11 +123,8 @@ def server_backup(cloud_info):
     has a row with a detail page and a restore form; both deleted afterwards."""
     made = Made(horizon_request.login(cloud_info, 'demo'),
                 'bt-a11y-sb-%s-' % uuid.uuid4().hex[:6])
-    nova, _glance, _cinder = made.clients()
     try:
-        server = nova.servers.create(made.prefix + 'server', cloud_info['seed']['image']['id'],
-                                     cloud_info['seed']['flavor']['id'], nics='none')
-        wait_status(lambda: nova.servers.get(server.id), 'ACTIVE', 'server')
+        server = made.boot_server(cloud_info)
         plugin = protection_base.get('server_backup')
         record = plugin.protect(horizon_request.fresh(made.demo), server.id, {
             'name': made.prefix + 'backup', 'enable_server_snapshot': True})

@@ -16,7 +16,6 @@ import pytest
 from tests.browser import pages
 from tests.integration import horizon_request
 from tests.integration.server_backups import Made
-from tests.polling import wait_status
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +35,7 @@ def made(cloud_info):
 
 @pytest.fixture
 def server(made, cloud_info):
-    nova, _glance, _cinder = made.clients()
-    created = nova.servers.create(made.prefix + 'server', cloud_info['seed']['image']['id'],
-                                  cloud_info['seed']['flavor']['id'], nics='none')
-    return wait_status(lambda: nova.servers.get(created.id), 'ACTIVE', 'server')
+    return made.boot_server(cloud_info)
 
 
 def test_back_up_restore_and_delete_a_server(browser, dashboard_url, cloud_info, made,

@@ -15,7 +15,7 @@ from protection_dashboard import api
 from protection_dashboard.protection import server_backup_record as records
 from tests.integration import horizon_request
 from tests.integration.deletion import delete_created
-from tests.polling import wait_gone
+from tests.polling import wait_gone, wait_status
 
 
 class Made:
@@ -28,6 +28,13 @@ class Made:
         request = horizon_request.fresh(self.demo)
         return (api.nova.novaclient(request), api.glance.glanceclient_v2(request),
                 api.cinder.cinderclient(request))
+
+    def boot_server(self, cloud_info, nics='none'):
+        """A server of the test (``<prefix>server``) from the seeded image, once ACTIVE."""
+        nova = self.clients()[0]
+        created = nova.servers.create(self.prefix + 'server', cloud_info['seed']['image']['id'],
+                                      cloud_info['seed']['flavor']['id'], nics=nics)
+        return wait_status(lambda: nova.servers.get(created.id), 'ACTIVE', 'server')
 
     def records(self, glance):
         return [image for image in glance.images.list(filters={

@@ -43,12 +43,10 @@ def made(demo):
 def server(made, cloud_info):
     """An image-booted server of this module on the seeded network, a volume attached."""
     nova, _glance, cinder = made.clients()
-    created = nova.servers.create(made.prefix + 'server', cloud_info['seed']['image']['id'],
-                                  cloud_info['seed']['flavor']['id'],
-                                  nics=[{'net-id': cloud_info['seed']['network']['id']}])
+    created = made.boot_server(cloud_info,
+                               nics=[{'net-id': cloud_info['seed']['network']['id']}])
     volume = cinder.volumes.create(size=1, name=made.prefix + 'data')
     wait_status(lambda: cinder.volumes.get(volume.id), 'available', 'volume')
-    wait_status(lambda: nova.servers.get(created.id), 'ACTIVE', 'server')
     nova.volumes.create_server_volume(created.id, volume.id)
     wait_status(lambda: cinder.volumes.get(volume.id), 'in-use', 'attached volume')
     return api.nova.server_get(horizon_request.fresh(made.demo), created.id)

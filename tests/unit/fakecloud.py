@@ -42,6 +42,16 @@ class FakeCloud:
         #: The filters of the last image list of each kind.
         self.filters: dict[str, dict] = {}
 
+    @classmethod
+    def installed(cls, case) -> FakeCloud:
+        """A cloud behind the service layer for the test ``case``, holding one image."""
+        cloud = cls()
+        patched = cloud.patched()
+        patched.__enter__()
+        case.addCleanup(patched.__exit__, None, None, None)
+        cloud.image = cloud.add_image()
+        return cloud
+
     def new_id(self, kind: str) -> str:
         return '%s-%d' % (kind, next(self._ids))
 
@@ -78,6 +88,11 @@ class FakeCloud:
         for volume in volumes:
             self._attach(server, volume.id)
         return server
+
+    def image_server(self, data_volumes=1):
+        """A server booted from the cloud's image with ``data_volumes`` volumes attached."""
+        volumes = [self.add_volume(name='data-%d' % i) for i in range(data_volumes)]
+        return self.add_server(image_id=self.image.id, volumes=volumes)
 
     def _attach(self, server, volume_id):
         device = '/dev/vd%s' % 'abcdefgh'[len(server.devices) + (1 if server.image else 0)]
@@ -132,13 +147,19 @@ class FakeCloud:
         del self.failures[function]
         raise error
 
+    @staticmethod
+    def _found(resources, resource_id, not_found):
+        """The resource of that id, or the service's not-found error."""
+        api.base.check_id(resource_id)
+        if resource_id not in resources:
+            raise not_found
+        return resources[resource_id]
+
     def _image(self, image_id):
-        if image_id not in self.images:
-            raise glance_exc.HTTPNotFound('no image %s' % image_id)
-        return api.glance.Image(self.images[image_id])
+        return api.glance.Image(self._found(self.images, image_id,
+                                            glance_exc.HTTPNotFound('no image')))
 
     def image_get(self, request, image_id):
-        api.base.check_id(image_id)
         return self._image(image_id)
 
     def image_create_record(self, request, name, properties):
@@ -175,10 +196,8 @@ class FakeCloud:
                               if self._matches(image, filters or {})])
 
     def server_get(self, request, server_id):
-        api.base.check_id(server_id)
-        if server_id not in self.servers:
-            raise nova_exc.NotFound(404, 'no server %s' % server_id)
-        return api.nova.Server(self.servers[server_id])
+        return api.nova.Server(self._found(self.servers, server_id,
+                                           nova_exc.NotFound(404, 'no server')))
 
     def server_volumes(self, request, server_id):
         server = self.servers[server_id]
@@ -222,9 +241,8 @@ class FakeCloud:
         return [api.neutron.Network(network) for network in self.networks]
 
     def _backup(self, backup_id):
-        if backup_id not in self.backups:
-            raise cinder_exc.NotFound(404, 'no backup %s' % backup_id)
-        return api.cinder.VolumeBackup(self.backups[backup_id])
+        return api.cinder.VolumeBackup(self._found(self.backups, backup_id,
+                                                   cinder_exc.NotFound(404, 'no backup')))
 
     def volume_backup_create(self, request, volume_id, name, description, container,
                              incremental, force, metadata=None):
@@ -241,7 +259,6 @@ class FakeCloud:
         return api.cinder.VolumeBackup(backup)
 
     def volume_backup_get(self, request, backup_id):
-        api.base.check_id(backup_id)
         return self._backup(backup_id)
 
     def volume_backup_list(self, request, search_opts=None, limit=None):
@@ -263,10 +280,8 @@ class FakeCloud:
             backup_id=backup_id, volume_id=volume.id, volume_name=name))
 
     def volume_get(self, request, volume_id):
-        api.base.check_id(volume_id)
-        if volume_id not in self.volumes:
-            raise cinder_exc.NotFound(404, 'no volume %s' % volume_id)
-        return api.cinder.Volume(self.volumes[volume_id])
+        return api.cinder.Volume(self._found(self.volumes, volume_id,
+                                             cinder_exc.NotFound(404, 'no volume')))
 
     def volume_delete(self, request, volume_id):
         self._check('volume_delete')

@@ -37,15 +37,9 @@ class CloudTestCase(helpers.TestCase):
         self.fresh_cloud()
 
     def fresh_cloud(self):
-        self.cloud = FakeCloud()
-        patched = self.cloud.patched()
-        patched.__enter__()
-        self.addCleanup(patched.__exit__, None, None, None)
-        self.image = self.cloud.add_image()
-
-    def image_server(self, data_volumes=1):
-        volumes = [self.cloud.add_volume(name='data-%d' % i) for i in range(data_volumes)]
-        return self.cloud.add_server(image_id=self.image.id, volumes=volumes)
+        self.cloud = FakeCloud.installed(self)
+        self.image = self.cloud.image
+        self.image_server = self.cloud.image_server
 
     def volume_server(self):
         root = self.cloud.add_volume(name='root', bootable='true')

@@ -35,15 +35,10 @@ class PanelTestMixin(BackupServiceMixin):
 
     def setUp(self):
         super().setUp()
-        self.cloud = FakeCloud()
-        for patcher in (self.cloud.patched(), ALL_SERVICES):
-            patcher.__enter__()
-            self.addCleanup(patcher.__exit__, None, None, None)
-        self.image = self.cloud.add_image()
-
-    def image_server(self, data_volumes=1):
-        volumes = [self.cloud.add_volume(name='data-%d' % i) for i in range(data_volumes)]
-        return self.cloud.add_server(image_id=self.image.id, volumes=volumes)
+        self.cloud = FakeCloud.installed(self)
+        self.image_server = self.cloud.image_server
+        ALL_SERVICES.start()
+        self.addCleanup(ALL_SERVICES.stop)
 
     def backup(self, server, **options):
         request = self.client.get(INDEX_URL).wsgi_request
