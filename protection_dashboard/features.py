@@ -5,9 +5,14 @@ In ``local_settings.py``::
     PROTECTION_DASHBOARD = {
         "enable_volume_backup": True,
         "enable_share_protection": True,
+        "enable_server_snapshot": True,
     }
 
 A plugin names its toggle in its ``feature`` attribute (``protection/base.py``).
+``enable_server_snapshot`` (default True) is read by the server backup plugin
+(``protection/server_backup.py``): a backup of an image-booted server is then a
+Nova snapshot of the server (its user data included); False records only the
+server's original image, and the form says that user data is not included.
 
 Missing keys take the defaults below. A setting that is not a dict, or a value that is not
 a boolean, is logged as a warning and the default is used, so a typo in the settings never
@@ -29,6 +34,7 @@ SETTING_NAME = "PROTECTION_DASHBOARD"
 DEFAULTS: dict[str, bool] = {
     "enable_volume_backup": True,
     "enable_share_protection": True,
+    "enable_server_snapshot": True,
 }
 
 

@@ -9,10 +9,16 @@ from django.utils.translation import gettext_noop
 
 TEXTS = (
     gettext_noop(
+        "Also back up every volume attached to the server (non-disruptive Cinder backups,"
+        " taken while the volumes stay attached); a restore attaches new volumes restored"
+        " from them."
+    ),
+    gettext_noop(
         "An existing volume to overwrite with the backup; empty restores into a new "
         "volume."
     ),
     gettext_noop("Back up only the blocks changed since the last backup of this volume."),
+    gettext_noop("Back up the attached volumes"),
     gettext_noop(
         "Back up the volume even if it is attached to a server (in-use). Cinder backs up "
         "a temporary snapshot or copy, so the server keeps running: the backup is "
@@ -35,12 +41,18 @@ TEXTS = (
     gettext_noop("Incremental"),
     gettext_noop("Manage Volume Snapshot"),
     gettext_noop("Metadata"),
+    gettext_noop("Network"),
     gettext_noop("Optional flag to indicate whether to snapshot a share even if it's busy."),
     gettext_noop("Reference"),
     gettext_noop("Reference Type"),
     gettext_noop("Restore Description"),
     gettext_noop("Restore Into Volume"),
     gettext_noop("Restore Name"),
+    gettext_noop(
+        "Restore each volume backup of the server backup to a new volume and attach it to"
+        " the new server."
+    ),
+    gettext_noop("Restore the backed-up volumes"),
     gettext_noop("Server Backup Options"),
     gettext_noop("Server Backup Restore"),
     gettext_noop("Server Name"),
@@ -56,7 +68,7 @@ TEXTS = (
     gettext_noop("The Cinder volume the existing back-end snapshot belongs to."),
     gettext_noop(
         "The backup service container to store the backup in; empty uses the service's "
-        "default."
+        "default. A name, not a path: no '/', and not starting with '.'."
     ),
     gettext_noop("The description of the restored share."),
     gettext_noop("The description of the restored volume."),
@@ -76,6 +88,7 @@ TEXTS = (
     gettext_noop("The name of the volume snapshot."),
     gettext_noop("The name or id of the snapshot on the storage back end."),
     gettext_noop("The name the snapshot gets in Cinder."),
+    gettext_noop("The network of the new server; empty uses the networks recorded in the backup."),
     gettext_noop("The target share ID to restore to."),
     gettext_noop("Volume"),
     gettext_noop("Volume Backup Options"),

@@ -35,6 +35,7 @@ SERVICE_TYPES: dict[str, tuple[str, ...]] = {
     'manila': ('sharev2', 'shared-file-system', 'share'),
     'nova': ('compute',),
     'glance': ('image',),
+    'neutron': ('network',),
 }
 
 #: Seconds a discovered microversion range is trusted.

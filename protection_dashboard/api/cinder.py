@@ -106,6 +106,17 @@ def volume_get(request, volume_id: str) -> Volume:
     return Volume(cinderclient(request).volumes.get(volume_id))
 
 
+def volume_delete(request, volume_id: str) -> None:
+    volume_id = base.check_id(volume_id)
+    cinderclient(request).volumes.delete(volume_id)
+
+
+def volume_set_bootable(request, volume_id: str) -> None:
+    """Mark a volume bootable (Nova boots only from such a volume)."""
+    volume_id = base.check_id(volume_id)
+    cinderclient(request).volumes.set_bootable(volume_id, True)
+
+
 def volume_create_from_snapshot(request, snapshot: VolumeSnapshot, name: str | None,
                                 description: str | None) -> Volume:
     volume = cinderclient(request).volumes.create(
@@ -220,12 +231,16 @@ def volume_backup_get(request, backup_id: str) -> VolumeBackup:
 
 def volume_backup_create(request, volume_id: str, name: str, description: str | None,
                          container: str | None, incremental: bool,
-                         force: bool) -> VolumeBackup:
-    """Start a backup; ``force`` lets Cinder back up an in-use volume from a temporary copy."""
+                         force: bool, metadata: dict[str, str] | None = None) -> VolumeBackup:
+    """Start a backup; ``force`` lets Cinder back up an in-use volume from a temporary copy.
+
+    ``metadata`` is sent where the microversion has backup metadata, else left out.
+    """
     volume_id = base.check_id(volume_id)
+    extra = {'metadata': metadata} if metadata and supports(request, 'backup_metadata') else {}
     backup = cinderclient(request).backups.create(
         volume_id, container=container, name=name, description=description,
-        incremental=incremental, force=force)
+        incremental=incremental, force=force, **extra)
     return VolumeBackup(backup)
 
 

@@ -16,6 +16,14 @@ class Image(base.APIResourceWrapper):
     _attrs = ['id', 'name', 'status', 'size', 'created_at', 'owner', 'visibility',
               'disk_format', 'container_format', 'instance_uuid']
 
+    @property
+    def project_id(self) -> str | None:
+        return self.owner
+
+    def prop(self, key: str, default: Any = None) -> Any:
+        """A property of the image (its own ones, e.g. ``description``), or ``default``."""
+        return getattr(self._apiresource, key, default)
+
 
 @memoized
 def glanceclient_v2(request):
@@ -33,6 +41,41 @@ def image_list(request, filters: dict[str, Any] | None = None,
     return base.wrap_all(Image, list(images))
 
 
+def image_list_paged(request, filters: dict[str, Any] | None = None,
+                     marker: str | None = None, prev_marker: str | None = None,
+                     limit: int = 20) -> base.Page:
+    """One page of images, newest first."""
+    def fetch(marker, limit, ascending):
+        images = glanceclient_v2(request).images.list(
+            filters=dict(filters or {}), marker=marker, limit=limit, page_size=limit,
+            sort_key='created_at', sort_dir='asc' if ascending else 'desc')
+        return base.wrap_all(Image, list(images))
+    return base.marker_page(fetch, marker, prev_marker, limit)
+
+
 def image_get(request, image_id: str) -> Image:
     image_id = base.check_id(image_id)
     return Image(glanceclient_v2(request).images.get(image_id))
+
+
+def image_create_record(request, name: str, properties: dict[str, str]) -> Image:
+    """A private, hidden image without data: a record kept in Glance by its properties.
+
+    It stays ``queued`` (Nova boots nothing from it) and is left out of the
+    image lists of Horizon and Nova (``os_hidden``).
+    """
+    return Image(glanceclient_v2(request).images.create(
+        name=name, visibility='private', os_hidden=True, **properties))
+
+
+def image_update(request, image_id: str, properties: dict[str, str],
+                 remove: list[str] | tuple[str, ...] = ()) -> Image:
+    """Set ``properties`` of an image and remove the ``remove`` ones it has."""
+    image_id = base.check_id(image_id)
+    return Image(glanceclient_v2(request).images.update(
+        image_id, remove_props=list(remove) or None, **properties))
+
+
+def image_delete(request, image_id: str) -> None:
+    image_id = base.check_id(image_id)
+    glanceclient_v2(request).images.delete(image_id)

@@ -18,6 +18,7 @@ from protection_dashboard import api
 from protection_dashboard import exceptions as pd_exceptions
 from protection_dashboard.content import utils
 from protection_dashboard.protection import base as protection_base
+from protection_dashboard.protection.steps import StepFailed
 from protection_dashboard.schema_form import SchemaFormMixin
 
 
@@ -58,6 +59,15 @@ class ServiceForm(SchemaFormMixin, forms.SelfHandlingForm):
         except pd_exceptions.InvalidId:
             self.api_error(self.lost_target_message)
             return False
+        except StepFailed as exc:
+            # A multi-step operation failed half-way.  With nothing left behind
+            # the form says which step failed; otherwise the user is sent to the
+            # points panel, whose row poll removes what is left.
+            if not exc.pending:
+                self.api_error(str(exc))
+                return False
+            messages.error(request, str(exc))
+            return exc
         except Exception:
             utils.handle_error(request, self.failure_message)
             return False

@@ -17,6 +17,10 @@ _PROTECTION_DASHBOARD_DEFAULTS = {
     'enable_volume_backup': True,
     # Shares (Manila) as a protectable resource type, and their snapshots.
     'enable_share_protection': True,
+    # Server backups of image-booted servers snapshot the server (Nova createImage),
+    # so they hold the data written since it booted; False keeps only the original
+    # image (the backup form then says that user data is NOT included).
+    'enable_server_snapshot': True,
 }
 PROTECTION_DASHBOARD = {
     **_PROTECTION_DASHBOARD_DEFAULTS,

@@ -1,7 +1,6 @@
 """Nova servers as a protectable resource type (``OS::Nova::Server``).
 
-Their protection points so far are the server snapshots (images made by
-Nova's createImage, which name their server in ``instance_uuid``).
+Their protection points are the server backups (``server_backup.py``).
 """
 
 from __future__ import annotations
@@ -42,16 +41,3 @@ class ServerType(base.ResourceType):
     def get(self, request, resource_id):
         return api.nova.server_get(request, resource_id)
 
-
-@base.register
-class ServerSnapshots(base.PointSource):
-    """Images of servers (Nova createImage), from one Glance list."""
-
-    name = 'server_snapshots'
-    resource_type = ServerType.resource_type
-    service = 'glance'
-    parent_key = 'instance_uuid'
-
-    def list_points(self, request, *, all_projects=False, resource_id=None):
-        filters = dict(self.search_opts(False, resource_id), image_type='snapshot')
-        return api.glance.image_list(request, filters=filters)

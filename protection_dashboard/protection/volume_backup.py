@@ -106,10 +106,12 @@ class VolumeBackupPlugin(base.ProtectionPlugin):
 
     def protect(self, request, resource_id: str,
                 options: dict[str, Any]) -> api.cinder.VolumeBackup:
+        """Back up the volume; ``options['metadata']`` (not a form field) tags the backup."""
         return api.cinder.volume_backup_create(
             request, resource_id, name=options['name'],
             description=options.get('description'), container=options.get('container'),
-            incremental=options.get('incremental', False), force=options.get('force', False))
+            incremental=options.get('incremental', False), force=options.get('force', False),
+            metadata=options.get('metadata'))
 
     def restore(self, request, point_id: str,
                 options: dict[str, Any]) -> api.cinder.VolumeBackupRestore:

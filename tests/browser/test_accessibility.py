@@ -18,8 +18,10 @@ from cinderclient import exceptions as cinder_exc
 from django.urls import get_resolver
 
 from protection_dashboard import api
+from protection_dashboard.protection import base as protection_base
 from tests.browser import axe, pages
 from tests.integration import horizon_request
+from tests.integration.server_backups import Made
 from tests.polling import wait_gone, wait_status
 
 pytestmark = pytest.mark.browser
@@ -115,9 +117,26 @@ def backup(cloud_info):
         cinder.volumes.delete(volume.id)
 
 
+@pytest.fixture(scope='module')
+def server_backup(cloud_info):
+    """An available server backup of a server of its own, so the server backups panel
+    has a row with a detail page and a restore form; both deleted afterwards."""
+    made = Made(horizon_request.login(cloud_info, 'demo'),
+                'bt-a11y-sb-%s-' % uuid.uuid4().hex[:6])
+    try:
+        server = made.boot_server(cloud_info)
+        plugin = protection_base.get('server_backup')
+        record = plugin.protect(horizon_request.fresh(made.demo), server.id, {
+            'name': made.prefix + 'backup', 'enable_server_snapshot': True})
+        yield wait_status(lambda: plugin.get_point(horizon_request.fresh(made.demo),
+                                                   record.id), 'available', 'server backup')
+    finally:
+        made.delete_all()
+
+
 @pytest.mark.parametrize('user', ['demo', 'admin'])
 def test_our_pages_have_no_serious_violations(browser, dashboard_url, cloud_info, backup,
-                                              user):
+                                              server_backup, user):
     panels = [url for dashboard, url in our_panels() if (dashboard == 'project') == (
         user == 'demo')]
     assert panels, 'no panel of ours registered for %s' % user

@@ -1,7 +1,7 @@
 """The Protectables loader against the real services: joins, paging, row loads.
 
-Works on the seeded resources (``python3 -m localcloud seed``); the server
-snapshot test makes one image of the seeded server and deletes it.
+Works on the seeded resources (``python3 -m localcloud seed``); the points of
+a server (its server backups) are checked in ``test_server_backup_plugin.py``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from glanceclient import exc as glance_exc
 from novaclient import exceptions as nova_exc
 
 from protection_dashboard import api
@@ -100,21 +99,3 @@ def test_volume_names_name_the_seeded_volumes(demo, cloud_info):
     names = api.cinder.volume_names(demo, {seeded(cloud_info, 'volume_available')})
     assert names[seeded(cloud_info, 'volume_available')] == 'seed-volume-available'
 
-
-def test_server_snapshots_are_the_points_of_their_server(demo, cloud_info):
-    server_id = seeded(cloud_info, 'server')
-    source = base.get('server_snapshots')
-    nova = api.nova.novaclient(demo)
-    image_id = nova.servers.create_image(server_id, 'it-srv-snap-%s' % uuid.uuid4().hex[:6])
-    glance = api.glance.glanceclient_v2(demo)
-    try:
-        wait_status(lambda: glance.images.get(image_id), {'active'})
-        points = source.list_points(horizon_request.fresh(demo), resource_id=server_id)
-        assert image_id in {p.id for p in points}
-        assert {source.parent_of(p) for p in points} == {server_id}
-        others = source.list_points(horizon_request.fresh(demo),
-                                    resource_id=seeded(cloud_info, 'volume_available'))
-        assert image_id not in {p.id for p in others}
-    finally:
-        glance.images.delete(image_id)
-        wait_gone(lambda: glance.images.get(image_id), glance_exc.HTTPNotFound)

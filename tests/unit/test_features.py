@@ -14,7 +14,8 @@ TOGGLES = sorted(features.DEFAULTS)
 
 
 def test_every_toggle_defaults_to_on():
-    assert TOGGLES == ["enable_share_protection", "enable_volume_backup"]
+    assert TOGGLES == ["enable_server_snapshot", "enable_share_protection",
+                       "enable_volume_backup"]
     assert all(value is True for value in features.DEFAULTS.values())
 
 

@@ -184,15 +184,18 @@ TABLES = [
     ('horizon:project:volume_snapshots:index', 'volume_snapshots', False),
     ('horizon:project:share_snapshots:index', 'share_snapshots', False),
     ('horizon:project:volume_backups:index', 'volume_backups', False),
+    ('horizon:project:server_backups:index', 'server_backups', False),
     ('horizon:admin:protection_share_snapshots:index', 'share_snapshots', True),
     ('horizon:admin:protection_volume_backups:index', 'volume_backups', True),
+    ('horizon:admin:protection_server_backups:index', 'server_backups', True),
 ]
 #: Every page of ours that takes an id in its URL.
 ID_PAGES = ['horizon:project:%s:%s' % (panel, page)
-            for panel in ('volume_snapshots', 'share_snapshots', 'volume_backups')
+            for panel in ('volume_snapshots', 'share_snapshots', 'volume_backups',
+                          'server_backups')
             for page in ('detail', 'restore')] + [
     'horizon:project:volume_snapshots:create', 'horizon:project:share_snapshots:create',
-    'horizon:project:volume_backups:create']
+    'horizon:project:volume_backups:create', 'horizon:project:server_backups:create']
 
 
 class EveryPanelMixin:

@@ -148,9 +148,12 @@ SAMPLES = {
     "volume_backup_restore": ({"volume_id": "", "name": ""}, {}),
     "server_backup_options": (
         {"name": "b1", "enable_server_snapshot": "on"},
-        {"name": "b1", "enable_server_snapshot": True},
+        {"name": "b1", "enable_server_snapshot": True, "backup_volumes": False},
     ),
-    "server_backup_restore": ({"name": "vm", "flavor": ""}, {"name": "vm"}),
+    "server_backup_restore": (
+        {"name": "vm", "flavor": "", "network": "", "restore_volumes": "on"},
+        {"name": "vm", "restore_volumes": True},
+    ),
 }
 
 

@@ -62,11 +62,11 @@ class PluginTests(BackupServiceTestCase):
                                                'force': True})
         self.mock_volume_backup_create.assert_called_once_with(
             self.request, 'vol-1', name='n', description='d', container='c',
-            incremental=True, force=True)
-        PLUGIN.protect(self.request, 'vol-1', {'name': 'n'})
+            incremental=True, force=True, metadata=None)
+        PLUGIN.protect(self.request, 'vol-1', {'name': 'n', 'metadata': {'k': 'v'}})
         self.mock_volume_backup_create.assert_called_with(
             self.request, 'vol-1', name='n', description=None, container=None,
-            incremental=False, force=False)
+            incremental=False, force=False, metadata={'k': 'v'})
 
     @helpers.create_mocks({api.cinder: ['volume_backup_restore']})
     def test_restore_into_a_new_volume_or_an_existing_one(self):
@@ -266,7 +266,7 @@ class ProtectViewTests(BackupServiceTestCase):
         self.assertRedirectsNoFollow(response, INDEX_URL)
         self.mock_volume_backup_create.assert_called_once_with(
             mock.ANY, 'vol-1', name='n', description=None, container='nightly',
-            incremental=True, force=True)
+            incremental=True, force=True, metadata=None)
 
     @helpers.create_mocks({api.cinder: ['volume_get', 'volume_backup_create']})
     def test_policy_is_enforced_by_the_view(self):
