@@ -13,6 +13,7 @@ from typing import Any
 
 import horizon
 from django.urls import get_resolver, reverse
+from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
 
 from protection_dashboard.content import views as content_views
@@ -54,7 +55,7 @@ class Route:
 
     @property
     def is_form(self) -> bool:
-        return issubclass(self.view, content_views.PluginFormView)
+        return issubclass(self.view, horizon_forms.ModalFormView)
 
     def __str__(self) -> str:
         return self.name
