@@ -145,6 +145,25 @@ class Inventory:
         return [Found(kind, item, ours[Found(kind, item, 0).id]) for kind, item in listed
                 if Found(kind, item, 0).id in ours]
 
+    @staticmethod
+    def links(found: Found) -> set[str]:
+        """Ids a resource names in its metadata or properties (a part of a backup
+        names its backup)."""
+        item = found.item
+        values = item.values() if isinstance(item, dict) else (
+            getattr(item, 'metadata', None) or {}).values()
+        return {value for value in values if isinstance(value, str)}
+
+    def on_purpose(self, found: list[Found], made: set[str]) -> set[str]:
+        """``made``, and whatever names something made on purpose (to a fixpoint)."""
+        ids = set(made)
+        changed = True
+        while changed:
+            linked = {f.id for f in found if f.id not in ids and self.links(f) & ids}
+            ids |= linked
+            changed = bool(linked)
+        return ids
+
     def count(self, found: list[Found]) -> collections.Counter:
         """(user, kind) -> how many."""
         return collections.Counter((self.projects[f.kind.project(f.item)], f.kind.name)
