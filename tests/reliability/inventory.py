@@ -28,10 +28,26 @@ def status_of(item: Any) -> str:
     return str(getattr(item, 'status', '') or '').lower()
 
 
-def is_not_found(exc: Exception) -> bool:
-    code = (getattr(exc, 'code', None) or getattr(exc, 'http_status', None)
+def _code(exc: Exception) -> int | None:
+    return (getattr(exc, 'code', None) or getattr(exc, 'http_status', None)
             or getattr(exc, 'status_code', None))
-    return code == 404 or type(exc).__name__ in ('NotFound', 'HTTPNotFound')
+
+
+def _delete_retrying(kind: Kind, item_id: str, attempts: int = 5) -> None:
+    """Delete, again after a server error (the local Glance's sqlite answers 500
+    "database is locked" to deletes side by side)."""
+    for attempt in range(attempts):
+        try:
+            kind.delete(item_id)
+            return
+        except Exception as exc:
+            if not isinstance(_code(exc), int) or _code(exc) < 500 or attempt == attempts - 1:
+                raise
+            time.sleep(1 + attempt)
+
+
+def is_not_found(exc: Exception) -> bool:
+    return _code(exc) == 404 or type(exc).__name__ in ('NotFound', 'HTTPNotFound')
 
 
 @dataclasses.dataclass
@@ -185,7 +201,7 @@ class Inventory:
         try:
             wait_until(lambda: status_of(kind.get(found.id)) in kind.deletable,
                        SETTLE_TIMEOUT, '%s %s settled' % (kind.name, found.id))
-            kind.delete(found.id)
+            _delete_retrying(kind, found.id)
             deadline = time.monotonic() + SETTLE_TIMEOUT
             while time.monotonic() < deadline:
                 kind.get(found.id)
