@@ -23,6 +23,7 @@ to make the demo project hold N items; ``run`` does the rest:
   again once.
 """
 
+import argparse
 import collections
 import json
 import logging
@@ -403,6 +404,18 @@ def run(fixture, pages, sizes, repeat):
         finally:
             fixture.quota.restore()
     report(results, pages, started)
+
+
+def main(description, make_fixture, pages):
+    """The command line of a page benchmark: ``--sizes``, ``--repeat``, ``--cleanup``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--sizes', default='10,100,500')
+    parser.add_argument('--repeat', type=int, default=7)
+    parser.add_argument('--cleanup', action='store_true', help='delete the bench data, exit')
+    args = parser.parse_args()
+    if args.cleanup:
+        return make_fixture().cleanup()
+    run(make_fixture(), pages, [int(size) for size in args.sizes.split(',')], args.repeat)
 
 
 if __name__ == '__main__' and sys.argv[1:] == ['--serve']:

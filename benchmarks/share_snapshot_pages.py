@@ -18,7 +18,6 @@ repository root (the local cloud must be up)::
     benchmarks/.venv/bin/python benchmarks/share_snapshot_pages.py --cleanup  # leftovers
 """
 
-import argparse
 
 import pagebench
 from manilaclient import api_versions
@@ -65,17 +64,5 @@ class ShareSnapshots(pagebench.Fixture):
             'gigabytes': limits['totalShareGigabytesUsed'] + shares})
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--sizes', default='10,100,500')
-    parser.add_argument('--repeat', type=int, default=7)
-    parser.add_argument('--cleanup', action='store_true', help='delete the bench data, exit')
-    args = parser.parse_args()
-    if args.cleanup:
-        return ShareSnapshots().cleanup()
-    pagebench.run(ShareSnapshots(), PAGES, [int(s) for s in args.sizes.split(',')],
-                  args.repeat)
-
-
 if __name__ == '__main__':
-    main()
+    pagebench.main(__doc__.split('\n')[0], ShareSnapshots, PAGES)

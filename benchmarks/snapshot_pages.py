@@ -13,7 +13,6 @@ Run from the repository root (the local cloud must be up)::
     .venv/bin/python benchmarks/snapshot_pages.py --cleanup   # leftovers of a killed run
 """
 
-import argparse
 
 import pagebench
 from cinderclient import client as cinder_client
@@ -52,16 +51,5 @@ class Snapshots(pagebench.Fixture):
             'gigabytes': limits['totalGigabytesUsed'] + snapshots + volumes})
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--sizes', default='10,100,500')
-    parser.add_argument('--repeat', type=int, default=7)
-    parser.add_argument('--cleanup', action='store_true', help='delete the bench data, exit')
-    args = parser.parse_args()
-    if args.cleanup:
-        return Snapshots().cleanup()
-    pagebench.run(Snapshots(), PAGES, [int(s) for s in args.sizes.split(',')], args.repeat)
-
-
 if __name__ == '__main__':
-    main()
+    pagebench.main(__doc__.split('\n')[0], Snapshots, PAGES)

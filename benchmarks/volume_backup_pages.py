@@ -23,7 +23,6 @@ Run from the repository root (the local cloud must be up)::
     .venv/bin/python benchmarks/volume_backup_pages.py --cleanup  # leftovers of a killed run
 """
 
-import argparse
 import base64
 import json
 import secrets
@@ -140,16 +139,5 @@ class Backups(pagebench.Fixture):
             self.importer.remove()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--sizes', default='10,100,500')
-    parser.add_argument('--repeat', type=int, default=7)
-    parser.add_argument('--cleanup', action='store_true', help='delete the bench data, exit')
-    args = parser.parse_args()
-    if args.cleanup:
-        return Backups().cleanup()
-    pagebench.run(Backups(), PAGES, [int(s) for s in args.sizes.split(',')], args.repeat)
-
-
 if __name__ == '__main__':
-    main()
+    pagebench.main(__doc__.split('\n')[0], Backups, PAGES)

@@ -29,7 +29,7 @@ SHARE_TYPE = "default"
 FLAVOR = "m1.tiny"
 IMAGE = "tiny-image"
 
-DATABASES = ["cinder", "manila", "nova_api", "nova", "nova_cell0", "neutron"]
+DATABASES = ["glance", "cinder", "manila", "nova_api", "nova", "nova_cell0", "neutron"]
 
 API_PORTS = {
     "keystone": 5000,

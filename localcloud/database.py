@@ -89,6 +89,19 @@ def db_sync_jobs(p):
     }  # fmt: skip
 
 
+def retire_glance_sqlite(p):
+    """A cloud made before Glance moved to MariaDB: forget its sqlite database, so that
+    Glance's tables and metadata definitions are made again in MariaDB (sqlite answered
+    500 "database is locked" to requests side by side)."""
+    old = os.path.join(p.data, "glance", "glance.sqlite")
+    if not os.path.exists(old):
+        return
+    say("  moving Glance from sqlite to MariaDB (its images are made again)")
+    for path in (old, p.stamp("db-glance"), p.stamp("glance-metadefs")):
+        if os.path.exists(path):
+            os.remove(path)
+
+
 def run_db_syncs(p, only=None):
     jobs = {k: v for k, v in db_sync_jobs(p).items() if not os.path.exists(p.stamp("db-" + k))}
     if only is not None:

@@ -5,7 +5,13 @@ import os
 
 from localcloud.cloudjson import static_info, write_cloud_json
 from localcloud.config import API_PORTS, AUTH_URL, PASSWORDS, REGION
-from localcloud.database import init_mariadb, load_glance_metadefs, run_db_syncs, setup_databases
+from localcloud.database import (
+    init_mariadb,
+    load_glance_metadefs,
+    retire_glance_sqlite,
+    run_db_syncs,
+    setup_databases,
+)
 from localcloud.install import ensure_apt, ensure_venv
 from localcloud.procs import run_logged
 from localcloud.readiness import wait_answers, wait_ready, wait_service_ready
@@ -64,6 +70,7 @@ def bring_up(run, timeout):
     write_configs(p)
     start_infra(run, svcs)
     setup_databases(p)
+    retire_glance_sqlite(p)
     run_db_syncs(p, only={"keystone", "glance", "placement"})
     load_glance_metadefs(p)
     ensure_started(run, svcs, ["keystone", "glance-api", "placement-api"])

@@ -37,6 +37,15 @@ NOT_FOUND = (
     manila_exc.NotFound,
 )
 
+#: What the services answer for a resource that is gone (a multi-step operation's
+#: clean-up takes it as already done).
+GONE = (
+    glance_exc.HTTPNotFound,
+    cinder_exc.NotFound,
+    nova_exc.NotFound,
+    ksa_exc.NotFound,
+)
+
 RECOVERABLE = (
     UnsupportedVersion,
     ksa_exc.ClientException,

@@ -254,6 +254,15 @@ def run_parallel(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:
     return results
 
 
+def run_all(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """``run_parallel`` for calls that are all needed: the first failure is raised."""
+    results = run_parallel(calls)
+    for result in results.values():
+        if isinstance(result, Exception):
+            raise result
+    return results
+
+
 def index_by_id(items: Iterable[Any]) -> dict[str, Any]:
     return {item.id: item for item in items}
 

@@ -118,10 +118,7 @@ class ServerBackupPlugin(base.ProtectionPlugin):
         if any(record.volume_parts for record in found):
             calls['backups'] = lambda: api.cinder.volume_backup_list(
                 request, search_opts=base.all_projects_opts(all_projects))
-        results = api.base.run_parallel(calls)
-        for error in results.values():
-            if isinstance(error, Exception):
-                raise error
+        results = api.base.run_all(calls)
         resources = {**api.base.index_by_id(results.get('images', [])),
                      **api.base.index_by_id(results.get('backups', []))}
         page.items = [records.ServerBackup(record, [

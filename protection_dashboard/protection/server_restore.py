@@ -40,10 +40,7 @@ def choices(request, record: records.Record) -> dict[str, list[tuple[str, str]]]
     calls = {'flavors': lambda: api.nova.flavor_list(request)}
     if api.base.is_service_enabled(request, 'neutron'):
         calls['networks'] = lambda: api.neutron.network_list(request)
-    found = api.base.run_parallel(calls)
-    for error in found.values():
-        if isinstance(error, Exception):
-            raise error
+    found = api.base.run_all(calls)
     flavors = sorted(found['flavors'], key=lambda flavor: (flavor.ram, flavor.name))
     networks = sorted(found.get('networks', []), key=lambda network: network.name or '')
     names = {network.id: network.name or network.id for network in networks}

@@ -6,17 +6,9 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from cinderclient import exceptions as cinder_exc
 from django.utils.translation import gettext as _
-from glanceclient import exc as glance_exc
-from keystoneauth1 import exceptions as ksa_exc
-from novaclient import exceptions as nova_exc
 
 from protection_dashboard import exceptions as pd_exceptions
-
-#: What the services answer for a resource that is gone.
-NOT_FOUND = (glance_exc.HTTPNotFound, cinder_exc.NotFound, nova_exc.NotFound,
-             ksa_exc.NotFound)
 
 
 class StepFailed(Exception):
@@ -50,7 +42,7 @@ def fetch(get: Callable[..., Any], *args: Any) -> Any | None:
     """``get(*args)``, or None when the service says the resource is gone."""
     try:
         return get(*args)
-    except NOT_FOUND:
+    except pd_exceptions.GONE:
         return None
 
 
@@ -58,5 +50,5 @@ def delete_if_there(remove: Callable[..., Any], *args: Any) -> None:
     """``remove(*args)``; a resource gone meanwhile is deleted already."""
     try:
         remove(*args)
-    except NOT_FOUND:
+    except pd_exceptions.GONE:
         pass

@@ -34,10 +34,13 @@ def _code(exc: Exception) -> int | None:
 
 
 def _delete_retrying(kind: Kind, item_id: str, attempts: int = 5) -> None:
-    """Delete, again after a server error (the local Glance's sqlite answers 500
-    "database is locked" to deletes side by side)."""
+    """Delete, again after a server error. A server error may come after the delete was
+    done (then the next try answers 400 "deleted to deleted"): each try after the first
+    looks the item up first, and its NotFound ends the retry."""
     for attempt in range(attempts):
         try:
+            if attempt:
+                kind.get(item_id)
             kind.delete(item_id)
             return
         except Exception as exc:

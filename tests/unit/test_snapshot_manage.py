@@ -22,6 +22,7 @@ from tests.unit.fakes import fake
 
 MANAGEABLE_URL = reverse('horizon:admin:protection_manageable_snapshots:index')
 MANAGE_URL = reverse('horizon:admin:protection_manageable_snapshots:manage')
+INDEX_URL = reverse('horizon:admin:protection_manageable_snapshots:index')
 SNAPSHOTS_URL = reverse('horizon:admin:protection_volume_snapshots:index')
 HOST = 'node1@lvm'
 REFERENCE = {'source-name': 'snapshot-1'}
@@ -248,6 +249,12 @@ class ManageViewTests(helpers.BaseAdminViewTests):
             self.assertEqual(403, response.status_code)
         self.mock_volume_list.assert_not_called()
         self.mock_volume_snapshot_manage.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_list']})
+    def test_no_host_leads_to_the_page_that_chooses_one(self):
+        response = self.client.get(MANAGE_URL)
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_volume_list.assert_not_called()
 
     @helpers.create_mocks({api.cinder: ['volume_list']})
     def test_a_malformed_host_is_not_found(self):

@@ -79,6 +79,9 @@ class ManageView(horizon_forms.ModalFormView):
 
     def dispatch(self, request, *args, **kwargs):
         views.enforce(request, PLUGIN, PLUGIN.manage_policy)
+        if self.host is None:
+            # No back end named (a bookmark): the page where one is chosen.
+            return http.HttpResponseRedirect(INDEX_URL)
         try:
             api.cinder.check_host(self.host)
         except pd_exceptions.InvalidId:
@@ -87,8 +90,11 @@ class ManageView(horizon_forms.ModalFormView):
 
     @cached_property
     def host(self) -> str | None:
-        """The back end listed: in the query, then in the form's hidden field."""
-        return self.request.GET.get('host') or self.request.POST.get('host')
+        """The back end listed: in the query, then in the form's hidden field (None: neither)."""
+        for params in (self.request.GET, self.request.POST):
+            if 'host' in params:
+                return params['host']
+        return None
 
     def get_initial(self):
         query = self.request.GET
