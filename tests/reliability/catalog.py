@@ -119,6 +119,14 @@ def routes() -> list[Route]:
     return found
 
 
+def pages(ids: dict) -> list[tuple[Route, str, str]]:
+    """(route, user, url) of every page of ours, with the ids (a world's) where it takes
+    one: admin's pages as admin, the others as demo."""
+    return [(route, 'admin' if route.admin else 'demo',
+             route.url(ids[route.target]) if route.kwarg else route.url())
+            for route in routes() if not route.kwarg or route.target in ids]
+
+
 def _batch_actions(table_class) -> tuple[str, ...]:
     return tuple(action.name for action in table_class._meta.row_actions
                  if issubclass(action, horizon_tables.BatchAction))

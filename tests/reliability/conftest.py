@@ -2,7 +2,8 @@
 real users, against the real services.
 
 - ``live`` (package, autouse): the dev site's settings (``site.live_settings``), the
-  count of every request sent to the cloud, the record of every plugin operation;
+  count of every request sent to the cloud, the record of every plugin operation,
+  the search of every response and log record for the users' secrets;
 - ``site(user)``: a signed-in ``site.SiteClient`` of demo, alt_demo or admin;
 - ``world``: demo's resources and points, named with script payloads
   (``world.build``); at the end of the package, everything the inventory finds of
@@ -16,6 +17,7 @@ comes last).  The figures are printed at the end of the run.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 
 import pytest
@@ -27,7 +29,7 @@ from tests.reliability import world as world_module
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORDER = ('test_isolation', 'test_script_injection', 'test_hostile_input', 'test_interrupted',
-         'test_faults', 'test_leaks')
+         'test_faults', 'test_secrets', 'test_leaks')
 USERS = ('demo', 'alt_demo', 'admin')
 CLIENTS = {'cinder': ('cinderclient.client', '3.66'), 'manila': ('manilaclient.client', '2.65'),
            'nova': ('novaclient.client', '2.80'), 'glance': ('glanceclient.client', '2')}
@@ -79,6 +81,8 @@ def live(cloud_info):  # noqa: F811
         site.FIGURES[always_shown] += 0
     outgoing = site.Outgoing(cloud_info['endpoints'])
     calls = spy.PluginCalls()
+    log_search = site.SecretsInLogs()
+    logging.getLogger().addHandler(log_search)
     with site.live_settings():
         outgoing.install()
         calls.install()
@@ -87,6 +91,7 @@ def live(cloud_info):  # noqa: F811
         finally:
             calls.uninstall()
             outgoing.uninstall()
+            logging.getLogger().removeHandler(log_search)
 
 
 @pytest.fixture(scope='package')

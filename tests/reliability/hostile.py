@@ -50,6 +50,7 @@ class FormSpec:
 
     schema: dict[str, Any]
     fields: dict[str, forms.Field]
+    #: The hidden field of the form's target ('': none the suite may change).
     target_field: str
     target_id: str
     #: Ids the suite made (safe to choose in a select).
@@ -77,6 +78,9 @@ class FormSpec:
         return [name for name, field in self.fields.items()
                 if field.required and not isinstance(field, forms.BooleanField)]
 
+    def target_fields(self) -> list[str]:
+        return [self.target_field] if self.target_field else []
+
     def applicable(self, kind: str) -> list[str]:
         """The fields a kind of hostile value applies to."""
         text = [name for name in self.text_fields()
@@ -86,8 +90,8 @@ class FormSpec:
             'wrong type': self.choice_fields(),
             'too long (64 KiB)': text,
             'control character': text, 'NUL byte': text, 'emoji': text,
-            'bogus id': [self.target_field] + self.choice_fields(),
-            'deleted id': [self.target_field] + self.choice_fields(),
+            'bogus id': self.target_fields() + self.choice_fields(),
+            'deleted id': self.target_fields() + self.choice_fields(),
         }[kind]
 
 

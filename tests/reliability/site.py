@@ -17,6 +17,7 @@ import collections
 import contextlib
 import dataclasses
 import importlib
+import logging
 import re
 import threading
 import traceback
@@ -37,10 +38,56 @@ LIVE_SETTINGS = (
     'POLICY_FILES', 'DEFAULT_POLICY_FILES', 'SESSION_ENGINE', 'CACHES', 'MIDDLEWARE',
     'MESSAGE_STORAGE', 'PROTECTION_DASHBOARD', 'OPENSTACK_CINDER_FEATURES', 'ROOT_URLCONF',
 )
+#: Where openstack_auth keeps the signed-in user's token in the session.
+SESSION_TOKEN = 'token'
 #: Methods that change something in the cloud.
 CHANGES = frozenset({'POST', 'PUT', 'PATCH', 'DELETE'})
 #: The figures the suite prints at the end (see conftest.pytest_terminal_summary).
 FIGURES: collections.Counter = collections.Counter()
+#: What must never show in a response or a log line: the users' passwords and tokens.
+SECRETS: set[str] = set()
+#: Where a secret showed ('GET /path', 'log <logger>').
+SECRET_SIGHTINGS: list[str] = []
+#: Signed-in pages without a security header: 'GET /path: header'.
+HEADER_PROBLEMS: list[str] = []
+#: The headers every signed-in page sends, and a test of each one's value.
+SECURITY_HEADERS = {
+    'X-Frame-Options': lambda value: value in ('DENY', 'SAMEORIGIN'),
+    'Content-Security-Policy': lambda value: "frame-ancestors 'self'" in value,
+    'Cache-Control': lambda value: 'no-store' in value,
+    'X-Content-Type-Options': lambda value: value == 'nosniff',
+}
+
+
+def shows_secret(text: str) -> bool:
+    return any(secret in text for secret in SECRETS)
+
+
+def inspect(where: str, response) -> None:
+    """Look for secrets in a response, and for the security headers of a signed-in page."""
+    if response.streaming:
+        return
+    FIGURES['responses searched for passwords and tokens'] += 1
+    if shows_secret(response.content.decode(errors='replace')) or shows_secret(
+            ' '.join('%s: %s' % item for item in response.items())
+            + response.cookies.output()):
+        SECRET_SIGHTINGS.append(where)
+    user = getattr(response.wsgi_request, 'user', None)
+    if (user is not None and user.is_authenticated and response.status_code == 200
+            and response.get('Content-Type', '').startswith('text/html')):
+        FIGURES['signed-in pages checked for security headers'] += 1
+        HEADER_PROBLEMS.extend('%s: %s' % (where, name)
+                               for name, valid in SECURITY_HEADERS.items()
+                               if not valid(response.get(name, '')))
+
+
+class SecretsInLogs(logging.Handler):
+    """Notes every log record of the run that shows a secret."""
+
+    def emit(self, record):
+        FIGURES['log records searched for passwords and tokens'] += 1
+        if shows_secret(self.format(record)):
+            SECRET_SIGHTINGS.append('log %s' % record.name)
 
 
 class live_settings(override_settings):  # noqa: N801 (used like override_settings)
@@ -171,6 +218,7 @@ class SiteClient(Client):
         mark = self.outgoing.mark()
         response = super().request(**request)
         response.api_calls = self.outgoing.since(mark)
+        inspect('%s %s' % (request['REQUEST_METHOD'], request['PATH_INFO']), response)
         FIGURES['dashboard requests'] += 1
         FIGURES['API requests sent by the dashboard'] += len(response.api_calls)
         if unavailable(response):
@@ -185,12 +233,16 @@ class SiteClient(Client):
         return response
 
     def sign_in(self, creds: dict[str, str]) -> None:
-        """Sign in through Horizon's login form (Keystone checks the password)."""
+        """Sign in through Horizon's login form (Keystone checks the password); the
+        password and the session's tokens become ``SECRETS``."""
+        SECRETS.add(creds['password'])
         response = self.post('/auth/login/', {'username': creds['username'],
                                               'password': creds['password'],
                                               'region': 'default'})
         assert response.status_code == 302 and '/auth/login' not in response['Location'], \
             'login as %s failed (%s)' % (creds['username'], response.status_code)
+        token = self.session[SESSION_TOKEN]
+        SECRETS.update(secret for secret in (token.id, token.unscoped_token) if secret)
 
     def csrf_checking(self) -> SiteClient:
         """A client of the same signed-in session that enforces CSRF checks."""

@@ -27,14 +27,6 @@ pytestmark = pytest.mark.skipif(
 #: localcloud's name of each API, and the plugins' name of its service.
 SERVICES = (('cinder-api', 'cinder'), ('manila-api', 'manila'), ('nova-api', 'nova'),
             ('glance-api', 'glance'), ('keystone', None))
-ROUTES = catalog.routes()
-
-
-def pages(world):
-    """(route, user, url) of every page of ours, with demo's ids where it takes one."""
-    return [(route, 'admin' if route.admin else 'demo',
-             route.url(world.ids[route.target]) if route.kwarg else route.url())
-            for route in ROUTES if not route.kwarg or route.target in world.ids]
 
 
 def needs(route, service: str | None) -> bool:
@@ -54,7 +46,7 @@ def shown(client, response):
 @pytest.mark.parametrize(('name', 'service'), SERVICES, ids=[name for name, _ in SERVICES])
 def test_a_stopped_service_is_a_banner_and_its_pages_recover(name, service, world, site_of,
                                                               localcloud):  # noqa: F811
-    every = pages(world)
+    every = catalog.pages(world.ids)
     for _route, user, url in every:  # signed in and warm before the fault
         assert site_of(user).get(url).status_code in (200, 302)
     try:
