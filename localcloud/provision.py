@@ -70,8 +70,11 @@ def identity():
             user = ks.users.create(name, domain=default, password=password,
                                    default_project=project)  # fmt: skip
             log("created user %s" % name)
-        else:
+        elif not auth.password_accepted(CFG, name, password):
+            # Only then: Keystone revokes a user's tokens when the password is set,
+            # which would sign out every session of a cloud that is up.
             ks.users.update(user, password=password)
+            log("reset the password of user %s" % name)
         for r in role_names:
             ks.roles.grant(roles[r], user=user, project=project)
         return user
