@@ -71,10 +71,11 @@ class Made:
             raise failures[0]
 
     def _delete_servers(self, nova, glance, cinder):
-        for server in nova.servers.list():
-            if server.name.startswith(self.prefix):
-                nova.servers.delete(server.id)
-                wait_gone(lambda s=server: nova.servers.get(s.id), nova_exc.NotFound)
+        servers = [s for s in nova.servers.list() if s.name.startswith(self.prefix)]
+        for server in servers:
+            nova.servers.delete(server.id)
+        for server in servers:
+            wait_gone(lambda s=server: nova.servers.get(s.id), nova_exc.NotFound)
 
     def _delete_images(self, nova, glance, cinder):
         for image in self.records(glance) + [i for i in glance.images.list()
