@@ -163,7 +163,11 @@ def test_a_protect_failing_half_way_leaves_nothing(made, server, monkeypatch):
         PLUGIN.protect(fresh(made), server.id, {
             'name': made.prefix + 'broken', 'enable_server_snapshot': True,
             'backup_volumes': True})
-    assert not failed.value.pending
+    if failed.value.pending:
+        # The request could not remove everything (Glance busy with Nova's upload of
+        # the server image): the row poll does, as on the panel.
+        (record,) = made.records(made.clients()[1])
+        drive_until_gone(made, record['id'])
     assert made.count() == before
 
 
