@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import types
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils.translation import gettext as _
 
@@ -122,20 +122,34 @@ def start(request, backup: records.ServerBackup, options: dict[str, Any]) -> Any
     return server or types.SimpleNamespace(id=record.id, name=state.name)
 
 
-def fail(request, record: records.Record, state: records.RestoreState) -> None:
-    """Record the failure and remove what the restore made; raise StepFailed."""
+def fail(request, record: records.Record, state: records.RestoreState) -> NoReturn:
+    """Remove what the restore made and record the failure; raise StepFailed.
+
+    The removal does not depend on the record: the step that failed may be
+    Glance's (recording the restore).  What cannot be removed yet (a volume
+    Cinder is still restoring) is recorded, and the row poll removes it.
+    """
     LOG.warning('Restore of server backup %s failed: %s', record.id, state.failed)
     try:
-        save(request, record, state)
-        gone = undo(request, record, state)
+        gone = remove(request, state)
     except Exception as exc:
         LOG.warning('Removing what the restore of %s made failed: %s', record.id, exc)
         gone = False
+    try:
+        if gone:
+            clear(request, record, state)
+        else:
+            save(request, record, state)
+    except Exception as exc:
+        LOG.warning('Recording the failed restore of %s failed: %s; left behind: server %s, '
+                    'volumes %s', record.id, exc, state.server,
+                    ', '.join(volume['id'] for volume in state.volumes) or '-')
     raise StepFailed(state.failed, pending=not gone)
 
 
-def undo(request, record: records.Record, state: records.RestoreState) -> bool:
-    """Delete the new server, then its volumes; clear the record once all are gone."""
+def remove(request, state: records.RestoreState) -> bool:
+    """Delete the new server, then its volumes once Cinder lets them go; True when
+    all are gone."""
     left = False
     if state.server:
         server = fetch(api.nova.server_get, request, state.server)
@@ -150,10 +164,21 @@ def undo(request, record: records.Record, state: records.RestoreState) -> bool:
         left = True
         if found.status in VOLUME_DELETABLE:
             delete_if_there(api.cinder.volume_delete, request, found.id)
-    if not left:
-        api.glance.image_update(request, record.id, {records.RESTORE_ERROR: state.failed},
-                                remove=[records.RESTORE])
     return not left
+
+
+def clear(request, record: records.Record, state: records.RestoreState) -> None:
+    """The restore is over, all it made gone: the record keeps only why it failed."""
+    api.glance.image_update(request, record.id, {records.RESTORE_ERROR: state.failed},
+                            remove=[records.RESTORE])
+
+
+def undo(request, record: records.Record, state: records.RestoreState) -> bool:
+    """Delete what the restore made; clear the record once all of it is gone."""
+    gone = remove(request, state)
+    if gone:
+        clear(request, record, state)
+    return gone
 
 
 def advance(request, record: records.Record) -> Advanced | None:

@@ -329,6 +329,47 @@ class RestoreTests(CloudTestCase):
         self.finish_and_check_undone(record, server, volumes_before,
                                      'Booting the new server failed')
 
+    def test_each_failing_step_of_the_request_leaves_nothing_once_polled(self):
+        unavailable = glance_exc.HTTPServiceUnavailable('Glance is unavailable')
+        for function, after, step, error in (
+                ('volume_backup_restore', 0, 'Restoring volume data-0 (/dev/vdb)',
+                 cinder_exc.OverLimit(413, 'quota exceeded')),
+                ('volume_backup_restore', 1, 'Restoring volume data-1 (/dev/vdc)',
+                 cinder_exc.OverLimit(413, 'quota exceeded')),
+                ('server_create', 0, 'Booting the new server',
+                 nova_exc.BadRequest(400, 'No valid host')),
+                ('image_update', 0, 'Recording the restore', unavailable)):
+            with self.subTest(step=step):
+                self.fresh_cloud()
+                server = self.image_server(data_volumes=2)
+                record = self.backup_of(server)
+                volumes_before = set(self.cloud.volumes)
+                self.cloud.fail_on(function, error, after)
+                with self.assertRaises(StepFailed) as failed:
+                    self.restore(record, restore_volumes=True)
+                self.assertTrue(str(failed.exception).startswith(step + ' failed: '))
+                # A new server is deleted at once; restoring volumes once Cinder lets go.
+                self.assertEqual([], [new for new in self.new_servers(server)
+                                      if new.__dict__['OS-EXT-STS:task_state'] != 'deleting'])
+                self.assertEqual(bool(set(self.cloud.volumes) - volumes_before),
+                                 failed.exception.pending)
+                self.finish_and_check_undone(record, server, volumes_before,
+                                             str(failed.exception))
+
+    def test_glance_refusing_every_write_still_deletes_the_new_server_at_once(self):
+        server = self.image_server(0)
+        record = self.backup_of(server)
+        down = glance_exc.HTTPServiceUnavailable('down')
+        with mock.patch.object(self.cloud, 'image_update', side_effect=down), \
+                self.assertRaises(StepFailed) as failed:
+            self.restore(record)
+        self.assertEqual("Recording the restore failed: down", str(failed.exception))
+        self.assertTrue(failed.exception.pending, 'Nova deletes the server meanwhile')
+        self.cloud.settle()
+        self.assertEqual([], self.new_servers(server))
+        self.assertEqual(('available', None), (self.point(record.id).status,
+                                               self.point(record.id).record.restore))
+
     def test_a_failed_attach_removes_the_new_server_and_volumes(self):
         server = self.image_server()
         record = self.backup_of(server)
