@@ -133,10 +133,22 @@ class PluginForm(ServiceForm):
 
 
 class ProtectForm(PluginForm):
+    """Protect a resource; ``refusal``: why the service would refuse it now (an error)."""
+
     target_field = 'resource_id'
     lost_target_message = _("The resource to protect is missing or not valid. Close the "
                             "form and open it again from the resource's row.")
     success_message = _('Creating protection point "%s".')
+
+    def __init__(self, request, *args: Any, refusal: str | None = None, **kwargs: Any) -> None:
+        self.refusal = refusal
+        super().__init__(request, *args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.refusal:
+            self.add_error(None, self.refusal)
+        return cleaned_data
 
     @property
     def schema_name(self) -> str:

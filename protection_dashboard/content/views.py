@@ -170,11 +170,28 @@ class ProtectView(PluginFormView):
         if self.resource.project_id not in (None, self.request.user.project_id):
             raise exceptions.NotAuthorized
 
+    @cached_property
+    def refusal(self) -> str | None:
+        """Why the service would refuse the resource now: the form says it and,
+        posted, is invalid (no call)."""
+        reason = self.plugin.protect_refusal(self.resource)
+        if reason is None:
+            return None
+        return _('"%(name)s" cannot be protected now (%(reason)s).') % {
+            'name': self.resource.name or self.resource.id, 'reason': reason}
+
     def get_initial(self):
         return {'resource_id': self.target_id}
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['refusal'] = self.refusal
+        return kwargs
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.refusal and not context['form'].is_bound:
+            context['form'].set_warning(self.refusal)
         context['resource'] = self.resource
         context['quota_title'] = self.plugin.quota_title
         try:

@@ -25,6 +25,8 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
+
 from protection_dashboard import api, features
 
 #: A policy rule as Horizon's ``policy.check`` takes it: (service, rule).
@@ -208,8 +210,20 @@ class ProtectionPlugin(PointSource):
         """Choices of restore-form fields that only the cloud knows, by field name."""
         return {}
 
+    def protect_refusal(self, resource: Any) -> str | None:
+        """Why the service refuses to protect ``resource`` now, or None if it does not.
+
+        The Protectables row shows the protect action disabled with this reason,
+        and the protect view refuses the resource with it.  By default: a status
+        outside ``protectable_statuses``.
+        """
+        status = (resource.status or '').lower()
+        if status in self.protectable_statuses:
+            return None
+        return _("not in status %(status)s") % {'status': status.replace('_', ' ')}
+
     def can_protect(self, resource: Any) -> bool:
-        return (resource.status or '').lower() in self.protectable_statuses
+        return self.protect_refusal(resource) is None
 
     def status_state(self, status: str | None) -> bool | None:
         """Horizon's status-column reading: True done, False failed, None in progress."""

@@ -60,7 +60,8 @@ class ServerBackupPlugin(base.ProtectionPlugin):
     restore_schema = 'server_backup_restore'
     protect_label = gettext_lazy("Create Backup")
     protect_url = 'horizon:project:server_backups:create'
-    #: Nova snapshots a server in these states, with no task under way.
+    #: Nova snapshots a server in these states (vm states active, stopped, paused,
+    #: suspended), with no task under way; so it is backed up in them only.
     protectable_statuses = frozenset({'active', 'shutoff', 'paused', 'suspended'})
     protect_policy = (('compute', 'os_compute_api:servers:create_image'),
                       ('image', 'add_image'), ('volume', 'backup:create'))
@@ -76,8 +77,13 @@ class ServerBackupPlugin(base.ProtectionPlugin):
         """Needs Nova and Glance (Cinder only for volume parts)."""
         return super().is_enabled(request) and api.base.is_service_enabled(request, 'glance')
 
-    def can_protect(self, resource) -> bool:
-        return super().can_protect(resource) and not resource.task_state
+    def protect_refusal(self, resource) -> str | None:
+        """Nova's refusal of createImage: a task under way (deleting, image_snapshot,
+        ...) or a status other than ``protectable_statuses`` (ERROR, SHELVED, ...)."""
+        if resource.task_state:
+            return _("not while %(task)s") % {
+                'task': resource.task_state.replace('_', ' ')}
+        return super().protect_refusal(resource)
 
     def parent_of(self, point):
         return point.prop(self.parent_key)

@@ -132,6 +132,20 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
         self.assertContains(response, 'Create Snapshot (Quota exceeded)')
 
     @helpers.create_mocks(LISTS)
+    def test_a_volume_in_a_state_cinder_refuses_shows_the_action_disabled_with_why(self):
+        self._mock([volume(1, status='attaching'), volume(2)])
+        with ALL_SERVICES:
+            response = self.client.get(INDEX_URL)
+        table = response.context['volumes_table']
+        actions = {row.id: table.get_row_actions(row) for row in table.data}
+        (refused,) = actions['vol-1']
+        self.assertEqual(('Create Snapshot (not in status attaching)', True),
+                         (refused.verbose_name, 'disabled' in refused.classes))
+        (offered,) = actions['vol-2']
+        self.assertEqual(('Create Snapshot', False),
+                         (offered.verbose_name, 'disabled' in offered.classes))
+
+    @helpers.create_mocks(LISTS)
     def test_each_table_pages_with_its_own_marker(self):
         self._mock([volume(i) for i in range(20)], next_marker='vol-19')
         share = fake(manila.Share, id='share-1', name='s', size=1, share_proto='NFS',

@@ -162,13 +162,26 @@ class ProtectTests(CloudTestCase):
                          backup_volumes=True)
         self.assertEqual({'images': 0, 'backups': 0, 'volumes': 1, 'servers': 1}, self.left())
 
-    def test_a_server_busy_or_in_a_state_nova_refuses_is_not_offered(self):
-        server = api.nova.Server(self.cloud.add_server(image_id=self.image.id))
-        self.assertTrue(PLUGIN.can_protect(server))
-        server._apiresource.__dict__['OS-EXT-STS:task_state'] = 'image_snapshot'
+    def test_a_server_busy_or_in_a_state_nova_refuses_is_refused_with_the_reason(self):
+        # Nova's createImage: vm state active, stopped, paused or suspended; no task.
+        def refusal(status='ACTIVE', task_state=None):
+            server = self.cloud.add_server(image_id=self.image.id, status=status)
+            server.__dict__['OS-EXT-STS:task_state'] = task_state
+            return PLUGIN.protect_refusal(api.nova.Server(server))
+
+        for status in ('ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED'):
+            self.assertIsNone(refusal(status), status)
+        for status, reason in (('ERROR', 'not in status error'),
+                               ('BUILD', 'not in status build'),
+                               ('SHELVED_OFFLOADED', 'not in status shelved offloaded'),
+                               ('SOFT_DELETED', 'not in status soft deleted'),
+                               ('DELETED', 'not in status deleted')):
+            self.assertEqual(reason, refusal(status))
+        for task_state, reason in (('deleting', 'not while deleting'),
+                                   ('image_snapshot', 'not while image snapshot')):
+            self.assertEqual(reason, refusal(task_state=task_state))
+        server = api.nova.Server(self.cloud.add_server(status='ERROR'))
         self.assertFalse(PLUGIN.can_protect(server))
-        self.assertFalse(PLUGIN.can_protect(api.nova.Server(
-            self.cloud.add_server(status='BUILD'))))
 
 
 class StatusTests(CloudTestCase):

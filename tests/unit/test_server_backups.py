@@ -129,6 +129,20 @@ class ProtectViewTests(PanelTestCase):
         self.assertRedirectsNoFollow(response, INDEX_URL)
         self.assertMessageCount(error=1)
 
+    def test_a_server_nova_would_refuse_is_refused_by_the_view_with_the_reason(self):
+        server = self.image_server()
+        server.__dict__['OS-EXT-STS:task_state'] = 'deleting'
+        refusal = '"web" cannot be protected now (not while deleting).'
+        with SNAPSHOT_OFF:  # its warning gives way to the refusal
+            get = self.client.get(create_url(server.id))
+        self.assertContains(get, refusal.replace('"', '&quot;'))
+        self.assertEqual([refusal], get.context['form'].warnings)
+        post = self.client.post(create_url(server.id), {
+            'resource_id': server.id, 'name': 'nightly', 'enable_server_snapshot': 'on'})
+        self.assertEqual([refusal], post.context['form'].non_field_errors())
+        self.assertEqual((0, 0), (self.cloud.calls['image_create_record'],
+                                  self.cloud.calls['server_create_image']))
+
     def test_policy_is_enforced_by_the_view(self):
         server = self.image_server()
         for rule in ('os_compute_api:servers:create_image', 'add_image'):
@@ -297,6 +311,30 @@ class ProtectablesTests(helpers.TestCase):
             response = self.client.get(PROTECTABLES_URL)
         self.assertContains(response, create_url(server.id))
         self.assertContains(response, 'March 1, 2026')
+        self.assertNotContains(response, 'Create Backup (')
         filters = self.mock_image_list.call_args.kwargs['filters']
         self.assertEqual({'os_hidden': True, 'protection_server_backup': 'record',
                           'owner': self.tenant.id}, filters)
+
+    @helpers.create_mocks({api.nova: ['server_list_paged'], api.glance: ['image_list']})
+    def test_a_server_nova_would_refuse_shows_create_backup_disabled_with_why(self):
+        cloud = FakeCloud()
+        deleting = cloud.add_server(image_id='img', name='going')
+        deleting.__dict__['OS-EXT-STS:task_state'] = 'deleting'
+        servers = [api.nova.Server(server) for server in (
+            deleting, cloud.add_server(image_id='img', status='ERROR', name='broken'),
+            cloud.add_server(image_id='img', status='SHUTOFF', name='off'))]
+        self.mock_server_list_paged.return_value = Page(servers)
+        self.mock_image_list.return_value = []
+        with mock.patch.object(api.base, 'is_service_enabled',
+                               side_effect=lambda request, service: service != 'cinder'
+                               and service != 'manila'):
+            response = self.client.get(PROTECTABLES_URL)
+        table = response.context['servers_table']
+        actions = {row.name: table.get_row_actions(row) for row in table.data}
+        self.assertEqual({'going': ('Create Backup (not while deleting)', True),
+                          'broken': ('Create Backup (not in status error)', True),
+                          'off': ('Create Backup', False)},
+                         {name: (action.verbose_name, 'disabled' in action.classes)
+                          for name, (action,) in actions.items()})
+        self.assertContains(response, 'Create Backup (not while deleting)')

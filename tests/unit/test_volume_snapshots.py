@@ -147,6 +147,18 @@ class ProtectViewTests(helpers.TestCase):
         self.assertEqual(403, response.status_code)
         self.mock_volume_snapshot_create.assert_not_called()
 
+    @helpers.create_mocks({api.cinder: ['volume_get', 'supports', 'absolute_limits',
+                                        'volume_snapshot_create']})
+    def test_a_volume_in_a_state_cinder_refuses_is_refused_by_the_view(self):
+        self._mock_context(make_volume('attaching'))
+        refusal = '"data" cannot be protected now (not in status attaching).'
+        get = self.client.get(self.url)
+        self.assertEqual([refusal], get.context['form'].warnings)
+        post = self.client.post(self.url, {'resource_id': 'vol-1', 'snapshot_name': 'n',
+                                           'description': 'd'})
+        self.assertEqual([refusal], post.context['form'].non_field_errors())
+        self.mock_volume_snapshot_create.assert_not_called()
+
     @helpers.create_mocks({api.cinder: ['volume_get', 'supports', 'absolute_limits']})
     def test_available_volume_has_plain_label(self):
         self._mock_context(make_volume())

@@ -62,6 +62,8 @@ class ProtectAction(tables.LinkAction):
 
     Only on the project's own page: an admin looking at every project protects
     nothing there (the point would land in the admin's project and quota).
+    Where the service would refuse (a resource in a state it refuses, a quota
+    used up) the action is shown disabled, with the reason.
     """
 
     classes = ('ajax-modal',)
@@ -71,13 +73,20 @@ class ProtectAction(tables.LinkAction):
     def get_link_url(self, datum=None):
         return reverse(self.plugin.protect_url, args=(datum.id,))
 
+    def disable(self, reason: str) -> None:
+        self.verbose_name = _("%(action)s (%(reason)s)") % {
+            'action': self.plugin.protect_label, 'reason': reason}
+        self.classes = tuple(c for c in self.classes if c != 'disabled') + ('disabled',)
+
     def allowed(self, request, resource=None):
         if self.table.all_projects or not self.plugin.is_enabled(request):
             return False
-        if self.table.quota_exceeded(self.plugin):
-            self.verbose_name = _("%s (Quota exceeded)") % self.plugin.protect_label
-            self.classes = tuple(c for c in self.classes if c != 'disabled') + ('disabled',)
-        return resource is None or self.plugin.can_protect(resource)
+        refusal = resource is not None and self.plugin.protect_refusal(resource)
+        if refusal:
+            self.disable(refusal)
+        elif self.table.quota_exceeded(self.plugin):
+            self.disable(_("Quota exceeded"))
+        return True
 
 
 class ResourceRow(tables.Row):
