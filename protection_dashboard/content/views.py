@@ -195,7 +195,7 @@ class ProtectView(PluginFormView):
         context['resource'] = self.resource
         context['quota_title'] = self.plugin.quota_title
         try:
-            context['quotas'] = self.plugin.quota_usage(self.request)
+            context['quotas'] = self.plugin.quota_usage(self.request, self.resource)
         except Exception:
             utils.handle_error(self.request, _("Unable to retrieve the quota."))
         return context

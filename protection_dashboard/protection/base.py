@@ -181,7 +181,8 @@ class ProtectionPlugin(PointSource):
     def delete(self, request, point_id: str) -> None:
         """Delete a protection point."""
 
-    #: The quotas a new point counts against, and the heading they are shown under.
+    #: The quotas every new point counts against (one used up disables the protect
+    #: action), and the heading they are shown under beside the protect form.
     quotas: ClassVar[tuple[Quota, ...]] = ()
     quota_title: ClassVar[str] = ''
 
@@ -189,14 +190,21 @@ class ProtectionPlugin(PointSource):
         """The service's absolute limits of the project (one call); see ``quotas``."""
         return {}
 
-    def quota_usage(self, request) -> list[QuotaUsage]:
-        """The ``quotas`` the service reports, used and limit (one call at most)."""
-        if not self.quotas:
+    def protect_quotas(self, request, resource: Any) -> tuple[Quota, ...]:
+        """The quotas shown beside the protect form of ``resource``: ``quotas``, unless
+        what a point counts against depends on the resource (a server's volumes)."""
+        return self.quotas
+
+    def quota_usage(self, request, resource: Any = None) -> list[QuotaUsage]:
+        """Used and limit of ``quotas``, or of the quotas of protecting ``resource``,
+        as the service reports them (one call at most)."""
+        quotas = self.quotas if resource is None else self.protect_quotas(request, resource)
+        if not quotas:
             return []
         limits = self.limits(request)
         return [QuotaUsage(quota.label, limits.get(quota.used_key, 0), limits[quota.max_key],
                            quota.gibibytes)
-                for quota in self.quotas if quota.max_key in limits]
+                for quota in quotas if quota.max_key in limits]
 
     def quota_exceeded(self, request) -> bool:
         """Whether the project's quota leaves no room for another point."""

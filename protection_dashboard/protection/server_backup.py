@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from protection_dashboard import api, features
-from protection_dashboard.protection import base, server_restore
+from protection_dashboard.protection import base, server_restore, volume_backup
 from protection_dashboard.protection import server_backup_record as records
 from protection_dashboard.protection.nova_server import ServerType
 from protection_dashboard.protection.steps import (
@@ -84,6 +84,20 @@ class ServerBackupPlugin(base.ProtectionPlugin):
             return _("not while %(task)s") % {
                 'task': resource.task_state.replace('_', ' ')}
         return super().protect_refusal(resource)
+
+    #: A server backup counts against the volume backups' quotas only when it backs
+    #: up volumes: shown beside the form of such a server, never disabling the action.
+    quota_title = gettext_lazy("Volume Backup Limits")
+
+    def protect_quotas(self, request, resource):
+        """The volume backups' quotas, where the server has volumes to back up."""
+        if (resource.attached_volume_ids
+                and volume_backup.backup_service(request) is not False):
+            return volume_backup.VolumeBackupPlugin.quotas
+        return ()
+
+    def limits(self, request):
+        return api.cinder.absolute_limits(request)
 
     def parent_of(self, point):
         return point.prop(self.parent_key)

@@ -37,6 +37,8 @@ class FakeCloud:
                                               disk=1)]
         self.networks = [types.SimpleNamespace(id='net-1', name='private', shared=False,
                                                **{'router:external': False})]
+        #: Cinder's backup limits of the project; the use is counted from ``backups``.
+        self.backup_limits = {'maxTotalBackups': 10, 'maxTotalBackupGigabytes': 100}
         self.failures: dict[str, tuple[int, Exception]] = {}
         self.calls: collections.Counter[str] = collections.Counter()
         #: The filters of the last image list of each kind.
@@ -294,6 +296,10 @@ class FakeCloud:
         return {volume_id: self.volumes[volume_id].name for volume_id in volume_ids
                 if volume_id in self.volumes}
 
+    def absolute_limits(self, request):
+        return dict(self.backup_limits, totalBackupsUsed=len(self.backups),
+                    totalBackupGigabytesUsed=sum(b.size for b in self.backups.values()))
+
     @contextlib.contextmanager
     def patched(self):
         """Replace the service-layer functions the server backups call by this cloud's."""
@@ -306,7 +312,7 @@ class FakeCloud:
                    api.cinder: ('volume_backup_create', 'volume_backup_get',
                                 'volume_backup_list', 'volume_backup_delete',
                                 'volume_backup_restore', 'volume_get', 'volume_delete',
-                                'volume_set_bootable', 'volume_names')}
+                                'volume_set_bootable', 'volume_names', 'absolute_limits')}
         with contextlib.ExitStack() as stack:
             for module, names in modules.items():
                 for name in names:

@@ -143,6 +143,28 @@ class ProtectViewTests(PanelTestCase):
         self.assertEqual((0, 0), (self.cloud.calls['image_create_record'],
                                   self.cloud.calls['server_create_image']))
 
+    def test_the_volume_backup_quotas_are_shown_where_volumes_can_be_backed_up(self):
+        self.cloud.backup_limits = {'maxTotalBackups': 5, 'maxTotalBackupGigabytes': 50}
+        self.backup(self.image_server())
+        response = self.client.get(create_url(self.image_server().id))
+        self.assertContains(response, 'Volume Backup Limits')
+        self.assertEqual([('Number of Backups', 1, 5), ('Backup Gibibytes', 1, 50)],
+                         [(str(q.label), q.used, q.limit) for q in response.context['quotas']])
+        self.assertContains(response, '1 of 5 Used')
+        root = self.cloud.add_volume(name='root')
+        response = self.client.get(create_url(self.cloud.add_server(volumes=[root]).id))
+        self.assertEqual(2, len(response.context['quotas']), 'a root volume is backed up')
+
+    def test_no_quotas_where_no_volume_is_backed_up(self):
+        without_volumes = self.image_server(data_volumes=0)
+        response = self.client.get(create_url(without_volumes.id))
+        self.assertNotContains(response, 'Volume Backup Limits')
+        self.assertNotContains(response, 'quota-dynamic')
+        self.backup_service.return_value = False
+        response = self.client.get(create_url(self.image_server().id))
+        self.assertNotContains(response, 'Volume Backup Limits')
+        self.assertEqual(0, self.cloud.calls['absolute_limits'])
+
     def test_policy_is_enforced_by_the_view(self):
         server = self.image_server()
         for rule in ('os_compute_api:servers:create_image', 'add_image'):
