@@ -24,7 +24,7 @@ from protection_dashboard.protection import server_backup_record as records
 from protection_dashboard.protection.steps import StepFailed
 from tests.integration import horizon_request
 from tests.integration.server_backups import Made
-from tests.polling import wait_status
+from tests.polling import wait_status, wait_until
 
 pytestmark = pytest.mark.integration
 PLUGIN = base.get('server_backup')
@@ -96,6 +96,18 @@ def refuse(*args, **kwargs):
     raise cinder_exc.BadRequest(400, message='refused')
 
 
+def glance_refusing(calls: int):
+    """``api.glance.image_update`` as a Glance that refuses its next ``calls`` writes."""
+    real, left = api.glance.image_update, [calls]
+
+    def update(*args, **kwargs):
+        if left[0]:
+            left[0] -= 1
+            raise glance_exc.HTTPServiceUnavailable('refused')
+        return real(*args, **kwargs)
+    return update
+
+
 def test_back_up_restore_with_the_volume_attached_and_delete(made, server, cloud_info,
                                                             monkeypatch):
     """The whole life of a backup with user data and a volume part (one backup: they
@@ -136,6 +148,23 @@ def test_back_up_restore_with_the_volume_attached_and_delete(made, server, cloud
     assert 'Attaching the volume of /dev/sdb failed: refused' in backup.record.restore_error
     assert made.count() == with_backup
     monkeypatch.undo()
+
+    # A restore that Glance refuses to record: the new server is deleted at once, the
+    # restored volume once Cinder lets go (by the row poll, from the failure recorded).
+    monkeypatch.setattr(api.glance, 'image_update', glance_refusing(1))
+    with pytest.raises(StepFailed, match='Recording the restore failed: refused'):
+        PLUGIN.restore(fresh(made), record.id, {'name': made.prefix + 'unrecorded',
+                                                'restore_volumes': True})
+    monkeypatch.undo()
+    backup = drive(made, record.id, lambda b: b.record.restore is None, 'unrecorded restore')
+    assert 'Recording the restore failed: refused' in backup.record.restore_error
+    assert made.count() == with_backup
+    # Glance refusing the failure too: the new server is deleted all the same.
+    monkeypatch.setattr(api.glance, 'image_update', glance_refusing(2))
+    with pytest.raises(StepFailed, match='Recording the restore failed: refused'):
+        PLUGIN.restore(fresh(made), record.id, {'name': made.prefix + 'unrecorded'})
+    monkeypatch.undo()
+    wait_until(lambda: made.count() == with_backup, SLOW, 'the unrecorded server deleted')
 
     # A new server booted from the server image, the volume restored and attached.
     new = PLUGIN.restore(fresh(made), record.id, {'name': made.prefix + 'restored',
