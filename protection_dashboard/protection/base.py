@@ -39,12 +39,15 @@ class Column:
 
     ``kind`` tells the table how to show the value: ``text``, ``size`` (GiB)
     or ``yesno``.  ``value`` is an attribute name or a function of the resource.
+    ``busy``: while the value is set (a task under way), the row polls, as
+    while its status is not steady.
     """
 
     name: str
     value: str | Callable[[Any], Any]
     label: str
     kind: str = 'text'
+    busy: bool = False
 
 
 class ServicePlugin(abc.ABC):

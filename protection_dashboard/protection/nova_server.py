@@ -19,6 +19,11 @@ def attached_volume_count(server) -> int:
     return len(server.attached_volume_ids)
 
 
+def task(server) -> str | None:
+    """Nova's task under way (e.g. ``image uploading``), or None."""
+    return server.task_state.replace('_', ' ') if server.task_state else None
+
+
 @base.register
 class ServerType(base.ResourceType):
     resource_type = 'OS::Nova::Server'
@@ -29,6 +34,7 @@ class ServerType(base.ResourceType):
     columns = (
         base.Column('boot', boot_source, _("Boots From")),
         base.Column('volumes', attached_volume_count, _("Attached Volumes")),
+        base.Column('task', task, _("Task"), busy=True),
     )
     steady_statuses = frozenset({'active', 'shutoff', 'paused', 'suspended',
                                  'shelved_offloaded', 'stopped'})

@@ -360,3 +360,9 @@ class ProtectablesTests(helpers.TestCase):
                          {name: (action.verbose_name, 'disabled' in action.classes)
                           for name, (action,) in actions.items()})
         self.assertContains(response, 'Create Backup (not while deleting)')
+        # A task under way keeps the row polling (as a status in progress), so the
+        # action comes back by itself once Nova is done.
+        rows = {row.datum.name: row for row in table.get_rows()}
+        self.assertEqual({'going': None, 'broken': False, 'off': True},
+                         {name: row.status for name, row in rows.items()})
+        self.assertEqual('deleting', rows['going'].cells['task'].data)

@@ -105,9 +105,14 @@ _COLUMN_FILTERS = {
 }
 
 
+#: A busy column's value that lets the row rest: none (Horizon's task column idiom).
+_NOT_BUSY = ((None, True), ('none', True))
+
+
 def _column(column: base.Column) -> tables.Column:
+    busy = {'status': True, 'status_choices': _NOT_BUSY} if column.busy else {}
     return tables.Column(column.value, verbose_name=column.label,
-                         filters=_COLUMN_FILTERS[column.kind])
+                         filters=_COLUMN_FILTERS[column.kind], **busy)
 
 
 def _status_column(registered: base.ResourceType) -> tables.Column:
@@ -137,7 +142,7 @@ def table_class(registered: base.ResourceType) -> type[ProtectableTable]:
         'hidden_title': False,
         'columns': ('name', 'project') + tuple(c.name for c in registered.columns)
                    + ('status', 'last_protected'),
-        'status_columns': ('status',),
+        'status_columns': ('status',) + tuple(c.name for c in registered.columns if c.busy),
         'row_class': ResourceRow,
         'row_actions': tuple(_protect_action(plugin) for plugin
                              in base.protection_plugins(registered.resource_type)),
