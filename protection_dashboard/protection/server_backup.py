@@ -58,7 +58,7 @@ class ServerBackupPlugin(base.ProtectionPlugin):
     position = 10
     options_schema = 'server_backup_options'
     restore_schema = 'server_backup_restore'
-    protect_label = gettext_lazy("Create Backup")
+    protect_label = gettext_lazy("Back Up Server")
     protect_url = 'horizon:project:server_backups:create'
     #: Nova snapshots a server in these states (vm states active, stopped, paused,
     #: suspended), with no task under way; so it is backed up in them only.

@@ -45,7 +45,7 @@ def test_back_up_restore_and_delete_a_server(browser, dashboard_url, cloud_info,
     pages.login(browser, dashboard_url, cloud_info['users']['demo'])
     pages.open_panel(browser, dashboard_url, PROTECTABLES)
 
-    pages.click_row_action(browser, 'servers', server.name, 'Create Backup')
+    pages.click_row_action(browser, 'servers', server.name, 'Back Up Server')
     modal = pages.wait_for_modal(browser)
     assert 'the user data is NOT included' in modal.text
     assert browser.find_element('id', 'id_enable_server_snapshot').is_selected()

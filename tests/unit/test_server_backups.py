@@ -312,7 +312,7 @@ class AdminIndexTests(PanelTestMixin, helpers.BaseAdminViewTests):
 
 
 class ProtectablesTests(helpers.TestCase):
-    """The registry puts "Create Backup" on server rows; no Protectables code knows it."""
+    """The registry puts "Back Up Server" on server rows; no Protectables code knows it."""
 
     @helpers.create_mocks({api.nova: ['server_list_paged'], api.glance: ['image_list'],
                            api.cinder: ['volume_list_paged', 'volume_snapshot_list',
@@ -333,7 +333,7 @@ class ProtectablesTests(helpers.TestCase):
             response = self.client.get(PROTECTABLES_URL)
         self.assertContains(response, create_url(server.id))
         self.assertContains(response, 'March 1, 2026')
-        self.assertNotContains(response, 'Create Backup (')
+        self.assertNotContains(response, 'Back Up Server (')
         filters = self.mock_image_list.call_args.kwargs['filters']
         self.assertEqual({'os_hidden': True, 'protection_server_backup': 'record',
                           'owner': self.tenant.id}, filters)
@@ -354,12 +354,12 @@ class ProtectablesTests(helpers.TestCase):
             response = self.client.get(PROTECTABLES_URL)
         table = response.context['servers_table']
         actions = {row.name: table.get_row_actions(row) for row in table.data}
-        self.assertEqual({'going': ('Create Backup (not while deleting)', True),
-                          'broken': ('Create Backup (not in status error)', True),
-                          'off': ('Create Backup', False)},
+        self.assertEqual({'going': ('Back Up Server (not while deleting)', True),
+                          'broken': ('Back Up Server (not in status error)', True),
+                          'off': ('Back Up Server', False)},
                          {name: (action.verbose_name, 'disabled' in action.classes)
                           for name, (action,) in actions.items()})
-        self.assertContains(response, 'Create Backup (not while deleting)')
+        self.assertContains(response, 'Back Up Server (not while deleting)')
         # A task under way keeps the row polling (as a status in progress), so the
         # action comes back by itself once Nova is done.
         rows = {row.datum.name: row for row in table.get_rows()}
