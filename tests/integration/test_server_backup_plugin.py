@@ -213,3 +213,16 @@ def test_with_the_setting_off_the_backup_is_the_original_image(made, server, clo
     assert made.count()['images'] == 0
     assert api.glance.image_get(fresh(made), cloud_info['seed']['image']['id']).status == \
         'active'
+
+
+def test_an_idle_server_is_offered_with_the_volume_backup_limits(made, server):
+    """Nova's real server fields read as "no refusal"; Cinder's real limits name the
+    volume backups' quotas shown beside the form of a server with a volume."""
+    wait_until_idle(made, server.id)
+    request = fresh(made)
+    current = api.nova.server_get(request, server.id)
+    assert (current.status, current.task_state, PLUGIN.protect_refusal(current)) == (
+        'ACTIVE', None, None)
+    usage = PLUGIN.quota_usage(request, current)
+    assert [str(quota.label) for quota in usage] == ['Number of Backups', 'Backup Gibibytes']
+    assert all(quota.used >= 0 and quota.limit != 0 for quota in usage), usage
