@@ -318,7 +318,7 @@ class ProtectablesTests(helpers.TestCase):
                            api.cinder: ['volume_list_paged', 'volume_snapshot_list',
                                         'absolute_limits'],
                            api.manila: ['share_list_paged', 'share_snapshot_list']})
-    def test_server_rows_offer_create_backup_and_count_server_backups(self):
+    def test_server_rows_offer_back_up_server_and_count_server_backups(self):
         server = api.nova.Server(FakeCloud().add_server(image_id='img'))
         self.mock_server_list_paged.return_value = Page([server])
         record = FakeCloud().add_image(status='queued', protection_server_id=server.id,
@@ -339,7 +339,7 @@ class ProtectablesTests(helpers.TestCase):
                           'owner': self.tenant.id}, filters)
 
     @helpers.create_mocks({api.nova: ['server_list_paged'], api.glance: ['image_list']})
-    def test_a_server_nova_would_refuse_shows_create_backup_disabled_with_why(self):
+    def test_a_server_nova_would_refuse_shows_back_up_server_disabled_with_why(self):
         cloud = FakeCloud()
         deleting = cloud.add_server(image_id='img', name='going')
         deleting.__dict__['OS-EXT-STS:task_state'] = 'deleting'
