@@ -162,8 +162,12 @@ def volume_snapshot_delete(request, snapshot_id: str) -> None:
     cinderclient(request).volume_snapshots.delete(snapshot_id)
 
 
+@memoized
 def absolute_limits(request) -> dict[str, int]:
-    """The project's absolute limits and usage (maxTotalSnapshots, totalSnapshotsUsed, ...)."""
+    """The project's absolute limits and usage (maxTotalSnapshots, totalSnapshotsUsed, ...).
+
+    Asked once per request: the quota checks of several plugins read the same answer.
+    """
     limits = cinderclient(request).limits.get().absolute
     return {limit.name: limit.value for limit in limits}
 

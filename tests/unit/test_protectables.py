@@ -9,7 +9,7 @@ from openstack_dashboard.test import helpers
 from protection_dashboard import api
 from protection_dashboard.api import cinder, manila, nova
 from protection_dashboard.api.base import Page
-from protection_dashboard.protection import base, protectables
+from protection_dashboard.protection import base, protectables, volume_backup
 from tests.unit.fakes import fake
 
 INDEX_URL = reverse('horizon:project:protectables:index')
@@ -96,6 +96,36 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
                          self.calls())
         self.mock_volume_snapshot_list.assert_called_once_with(
             mock.ANY, search_opts={'volume_id': 'vol-3'}, limit=1)
+
+    @helpers.create_mocks(LISTS)
+    def test_row_update_of_a_resource_in_progress_asks_no_quota(self):
+        self.mock_volume_get.return_value = volume(3, status='backing-up')
+        self.mock_volume_snapshot_list.return_value = []
+        with ALL_SERVICES:
+            response = self.client.get(INDEX_URL, {
+                'action': 'row_update', 'table': 'volumes', 'obj_id': 'vol-3'}, **AJAX)
+        self.assertContains(response, 'Create Snapshot (not in status backing-up)')
+        self.assertEqual({'volume_get': 1, 'volume_snapshot_list': 1}, self.calls())
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged', 'volume_snapshot_list',
+                                        'volume_backup_list', 'cinderclient'],
+                           api.manila: ['share_list_paged', 'share_snapshot_list'],
+                           api.nova: ['server_list_paged'], api.glance: ['image_list']})
+    def test_the_quota_of_both_volume_plugins_costs_one_limits_call(self):
+        self.mock_volume_list_paged.return_value = Page([volume(1)])
+        self.mock_share_list_paged.return_value = self.mock_server_list_paged.return_value = \
+            Page([])
+        for points in ('volume_snapshot_list', 'volume_backup_list', 'share_snapshot_list',
+                       'image_list'):
+            getattr(self, 'mock_' + points).return_value = []
+        limits = self.mock_cinderclient.return_value.limits
+        limits.get.return_value.absolute = []
+        with ALL_SERVICES, mock.patch.object(volume_backup, 'backup_service',
+                                             return_value=True):
+            response = self.client.get(INDEX_URL)
+        self.assertContains(response, 'Create Snapshot')
+        self.assertContains(response, 'Create Backup')
+        self.assertEqual(1, limits.get.call_count)
 
     @helpers.create_mocks(LISTS)
     def test_row_update_of_an_unprotected_resource_says_so(self):
