@@ -21,12 +21,13 @@ from openstack_dashboard import policy
 from protection_dashboard import api
 from protection_dashboard.content import forms, utils
 from protection_dashboard.content import tabs as point_tabs
+from protection_dashboard.content.page_frame import SessionProjectsMixin
 from protection_dashboard.protection import base
 
 PROTECTABLES_URL = reverse_lazy('horizon:project:protectables:index')
 
 
-class PointsIndexView(horizon_tables.DataTableView):
+class PointsIndexView(SessionProjectsMixin, horizon_tables.DataTableView):
     """One page of protection points, newest first, from one list call.
 
     Subclasses say how to list a page (``list_page``) and what to join to its
@@ -64,7 +65,7 @@ class PointsIndexView(horizon_tables.DataTableView):
         return page.items
 
 
-class PointDetailView(tabs.TabView):
+class PointDetailView(SessionProjectsMixin, tabs.TabView):
     """One protection point: its overview tab and the table's row actions.
 
     Subclasses say how to load the point with what its overview shows
@@ -111,7 +112,7 @@ def enforce(request, plugin: base.ProtectionPlugin, rules: base.PolicyRules) -> 
         raise exceptions.NotAuthorized
 
 
-class PluginFormView(horizon_forms.ModalFormView):
+class PluginFormView(SessionProjectsMixin, horizon_forms.ModalFormView):
     """A modal form of one plugin operation; subclasses set ``plugin``."""
 
     plugin: base.ProtectionPlugin

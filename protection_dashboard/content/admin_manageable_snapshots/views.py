@@ -11,6 +11,7 @@ from protection_dashboard import api
 from protection_dashboard import exceptions as pd_exceptions
 from protection_dashboard.content import utils, views
 from protection_dashboard.content.admin_manageable_snapshots import forms, tables
+from protection_dashboard.content.page_frame import SessionProjectsMixin
 
 PLUGIN = tables.PLUGIN
 INDEX_URL = reverse_lazy('horizon:admin:protection_manageable_snapshots:index')
@@ -67,7 +68,7 @@ class IndexView(views.PointsIndexView):
         return context
 
 
-class ManageView(horizon_forms.ModalFormView):
+class ManageView(SessionProjectsMixin, horizon_forms.ModalFormView):
     """Manage one back-end snapshot; the reference and volume come prefilled from its row."""
 
     form_class = forms.ManageSnapshotForm

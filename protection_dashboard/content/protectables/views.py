@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 from horizon.utils import functions as utils
 
+from protection_dashboard.content.page_frame import SessionProjectsMixin
 from protection_dashboard.content.protectables import tables as protectable_tables
 from protection_dashboard.content.utils import handle_failure
 from protection_dashboard.protection import base, protectables
 
 
-class IndexView(tables.MultiTableView):
+class IndexView(SessionProjectsMixin, tables.MultiTableView):
     """The tables come from the registry; a row poll loads only its own resource."""
 
     template_name = 'protection_dashboard/protectables/index.html'

@@ -1,0 +1,51 @@
+"""Our pages take the header's project list from the session: one Keystone call per TTL."""
+
+from unittest import mock
+
+from django.urls import reverse
+from keystoneclient.v3 import projects
+from openstack_dashboard.test import helpers
+
+from protection_dashboard import api
+from protection_dashboard.api.base import Page
+from protection_dashboard.content import page_frame
+
+INDEX_URL = reverse('horizon:project:volume_snapshots:index')
+PROJECTS = [projects.Project(None, {'id': 'p1', 'name': 'demo', 'enabled': True}, loaded=True),
+            projects.Project(None, {'id': 'p2', 'name': 'other', 'enabled': False},
+                             loaded=True)]
+
+
+class SessionProjectsTests(helpers.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self._setup_user(authorized_tenants=None)  # openstack_auth asks Keystone for them
+
+    def names(self, response):
+        return [(project.name, project.enabled)
+                for project in response.wsgi_request.user.authorized_tenants]
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged']})
+    def test_keystone_is_asked_once_per_session_until_the_list_is_old(self):
+        self.mock_volume_snapshot_list_paged.return_value = Page([])
+        with mock.patch('openstack_auth.utils.get_project_list',
+                        return_value=PROJECTS) as listed, \
+                mock.patch.object(page_frame.time, 'time', return_value=1000.0) as now:
+            for _ in range(3):
+                response = self.client.get(INDEX_URL)
+                self.assertEqual(200, response.status_code)
+                self.assertEqual([('demo', True), ('other', False)], self.names(response))
+            self.assertEqual(1, listed.call_count)
+            now.return_value += page_frame.PROJECTS_TTL
+            self.client.get(INDEX_URL)
+            self.assertEqual(2, listed.call_count)
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged']})
+    def test_a_failed_list_is_not_kept(self):
+        self.mock_volume_snapshot_list_paged.return_value = Page([])
+        with mock.patch('openstack_auth.utils.get_project_list',
+                        return_value=[]) as listed:
+            self.client.get(INDEX_URL)
+            self.client.get(INDEX_URL)
+        self.assertEqual(2, listed.call_count)
