@@ -18,17 +18,17 @@ repository root (the local cloud must be up)::
     benchmarks/.venv/bin/python benchmarks/share_snapshot_pages.py --cleanup  # leftovers
 """
 
-
 import pagebench
 from manilaclient import api_versions
 from manilaclient import client as manila_client
 
 from localcloud.info import load_cloud_info
 
-PAGES = (pagebench.Page('ours', 'devsite.settings', '/project/share_snapshots/',
-                        'share_snapshots', paged=True),
-         pagebench.Page('manila-ui', 'manila_ui_settings', '/project/share_snapshots/',
-                        'share_snapshots', paged=False))
+COMPARISONS = [pagebench.Comparison(
+    pagebench.Page('ours', 'devsite.settings', '/project/share_snapshots/',
+                   'share_snapshots'),
+    pagebench.Page('manila-ui', 'manila_ui_settings', '/project/share_snapshots/',
+                   'share_snapshots', paged=False))]
 
 
 def manila(user):
@@ -46,6 +46,7 @@ class ShareSnapshots(pagebench.Fixture):
         self.share_type = load_cloud_info()['share_type']
         project = pagebench.session('demo')[0].get_project_id()
         admin = manila('admin')
+        self.force_delete = admin.share_snapshots.force_delete
         self.quota = pagebench.Quota(lambda: admin.quotas.get(project).to_dict(),
                                      lambda **values: admin.quotas.update(project, **values))
 
@@ -56,7 +57,7 @@ class ShareSnapshots(pagebench.Fixture):
         self.demo.share_snapshots.create(share, name=name)
 
     def ensure_quota(self, snapshots, shares):
-        limits = {limit.name: limit.value for limit in self.demo.limits.get().absolute}
+        limits = pagebench.absolute_limits(self.demo)
         self.quota.ensure({  # 1 GiB each
             'snapshots': limits['totalShareSnapshotsUsed'] + snapshots,
             'snapshot_gigabytes': limits['totalSnapshotGigabytesUsed'] + snapshots,
@@ -65,4 +66,4 @@ class ShareSnapshots(pagebench.Fixture):
 
 
 if __name__ == '__main__':
-    pagebench.main(__doc__.split('\n')[0], ShareSnapshots, PAGES)
+    pagebench.main(__doc__.split('\n')[0], ShareSnapshots, COMPARISONS)

@@ -28,7 +28,6 @@ import json
 import secrets
 import time
 import uuid
-from concurrent import futures
 
 import pagebench
 from cinderclient import client as cinder_client
@@ -39,10 +38,11 @@ from snapshot_pages import cinder
 
 from localcloud.info import load_cloud_info
 
-PAGES = (pagebench.Page('ours', 'devsite.settings', '/project/volume_backups/',
-                        'volume_backups', paged=True),
-         pagebench.Page('horizon', 'devsite.settings', '/project/backups/',
-                        'volume_backups', paged=True))
+COMPARISONS = [pagebench.Comparison(
+    pagebench.Page('ours', 'devsite.settings', '/project/volume_backups/',
+                   'volume_backups'),
+    pagebench.Page('horizon', 'devsite.settings', '/project/backups/',
+                   'volume_backups'))]
 
 
 class Importer:
@@ -104,25 +104,24 @@ class Backups(pagebench.Fixture):
         """Backup i < len(parents) for real, of volume i; every other one a copy."""
         started = time.monotonic()
         real = [i for i in missing if i < len(parents)]
-        for i in real:
-            self.demo.backups.create(parents[i].id, name='%s%d' % (self.child_prefix, i))
-        pagebench.wait_available(self.child_manager, self.child_prefix, 60 + 60 * len(real))
+        backups = self.child_items  # cinder-backup makes one at a time, others' too
+        backups.create(real, lambda i: self.demo.backups.create(parents[i].id,
+                                                                name=backups.name(i)),
+                       stall=300)
         copied = time.monotonic()
-        backups = pagebench.bench(self.demo.backups.list(), self.child_prefix)
+        existing = backups.existing()
         importer = self.importer.cinder()
-        records = [importer.backups.export_record(backups['%s%d' % (self.child_prefix, i)].id)
+        records = [importer.backups.export_record(existing[backups.name(i)].id)
                    for i in range(len(parents))]
         copies = [i for i in missing if i >= len(parents)]
-        with futures.ThreadPoolExecutor(pagebench.WORKERS) as pool:
-            list(pool.map(lambda i: importer.backups.import_record(
-                records[i % len(parents)]['backup_service'],
-                copy_of(records[i % len(parents)], '%s%d' % (self.child_prefix, i))), copies))
-        pagebench.wait_available(self.child_manager, self.child_prefix, 120 + len(copies))
+        backups.create(copies, lambda i: importer.backups.import_record(
+            records[i % len(parents)]['backup_service'],
+            copy_of(records[i % len(parents)], backups.name(i))))
         print('%d real backups in %.0fs, %d copies in %.0fs'
               % (len(real), copied - started, len(copies), time.monotonic() - copied))
 
     def ensure_quota(self, backups, volumes):
-        limits = {limit.name: limit.value for limit in self.demo.limits.get().absolute}
+        limits = pagebench.absolute_limits(self.demo)
         self.quota.ensure({  # 1 GiB each
             'backups': limits['totalBackupsUsed'] + backups,
             'backup_gigabytes': limits['totalBackupGigabytesUsed'] + backups,
@@ -140,4 +139,4 @@ class Backups(pagebench.Fixture):
 
 
 if __name__ == '__main__':
-    pagebench.main(__doc__.split('\n')[0], Backups, PAGES)
+    pagebench.main(__doc__.split('\n')[0], Backups, COMPARISONS)
