@@ -11,9 +11,17 @@ from protection_dashboard.api.base import Page
 from protection_dashboard.content import page_frame
 
 INDEX_URL = reverse('horizon:project:volume_snapshots:index')
-PROJECTS = [projects.Project(None, {'id': 'p1', 'name': 'demo', 'enabled': True}, loaded=True),
-            projects.Project(None, {'id': 'p2', 'name': 'other', 'enabled': False},
-                             loaded=True)]
+
+
+def project(number, enabled=True, name=None):
+    return projects.Project(None, {
+        'id': 'p%d' % number, 'name': name or 'project-%d' % number, 'enabled': enabled,
+        'domain_id': 'default', 'description': 'x' * 200, 'parent_id': 'default',
+        'is_domain': False, 'tags': ['t'] * 10, 'options': {},
+        'links': {'self': 'http://127.0.0.1:5000/v3/projects/p%d' % number}}, loaded=True)
+
+
+PROJECTS = [project(1, name='demo'), project(2, enabled=False, name='other')]
 
 
 class SessionProjectsTests(helpers.TestCase):
@@ -49,3 +57,30 @@ class SessionProjectsTests(helpers.TestCase):
             self.client.get(INDEX_URL)
             self.client.get(INDEX_URL)
         self.assertEqual(2, listed.call_count)
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged']})
+    def test_the_session_keeps_only_what_the_switcher_reads(self):
+        self.mock_volume_snapshot_list_paged.return_value = Page([])
+        with mock.patch('openstack_auth.utils.get_project_list', return_value=PROJECTS):
+            self.client.get(INDEX_URL)
+        kept = self.client.session[page_frame.SESSION_KEY]['projects']
+        self.assertEqual([{'id': 'p1', 'name': 'demo', 'enabled': True},
+                          {'id': 'p2', 'name': 'other', 'enabled': False}], kept)
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged']})
+    def test_a_long_list_is_not_kept_and_asked_every_time(self):
+        self.mock_volume_snapshot_list_paged.return_value = Page([])
+        many = [project(i) for i in range(page_frame.MAX_PROJECTS + 1)]
+        with mock.patch('openstack_auth.utils.get_project_list',
+                        return_value=PROJECTS) as listed, \
+                mock.patch.object(page_frame.time, 'time', return_value=1000.0) as now:
+            self.client.get(INDEX_URL)
+            self.assertIn(page_frame.SESSION_KEY, self.client.session)
+            listed.return_value = many  # the user was added to more projects meanwhile
+            now.return_value += page_frame.PROJECTS_TTL
+            for _ in range(2):
+                response = self.client.get(INDEX_URL)
+                self.assertEqual(len(many),
+                                 len(response.wsgi_request.user.authorized_tenants))
+        self.assertEqual(3, listed.call_count)
+        self.assertNotIn(page_frame.SESSION_KEY, self.client.session)
