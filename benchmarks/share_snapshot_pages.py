@@ -9,12 +9,10 @@ enabled there only).  Median and p90 server time, API calls per page by service;
 machinery (bench data, quotas raised and restored, workers, checks, the table) is
 ``pagebench.py``'s.  manila-ui lists every snapshot on one page; ours pages.
 
-manila-ui lives in the benchmark's own virtualenv, never in ``.venv``; from the
-repository root (the local cloud must be up)::
+manila-ui lives in the benchmarks' own virtualenv (``benchmarks/setup``), never in
+``.venv``; from the repository root, the local cloud up::
 
-    python3 -m venv benchmarks/.venv
-    benchmarks/.venv/bin/pip install -c constraints.txt -r requirements.txt manila-ui==16.0.0
-    benchmarks/.venv/bin/python benchmarks/share_snapshot_pages.py [--sizes 10,100,500]
+    benchmarks/.venv/bin/python benchmarks/share_snapshot_pages.py [options]  # README.md
     benchmarks/.venv/bin/python benchmarks/share_snapshot_pages.py --cleanup  # leftovers
 """
 

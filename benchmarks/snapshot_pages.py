@@ -3,14 +3,16 @@
 For each N in ``--sizes``, the demo project of the local cloud holds N snapshots
 ``bench-snap-<i>`` spread over four 1 GiB volumes ``bench-vol-<i>``
 (python-cinderclient), and our ``/project/volume_snapshots/`` and Horizon's
-``/project/snapshots/`` are rendered as demo (settings ``devsite.settings``): median and
-p90 server time, API calls per page by service.  The machinery (bench data, quotas,
-workers, sanity checks, the table) is ``pagebench.py``'s.
+``/project/snapshots/`` are rendered as demo (in the configuration of
+``production.py``): server time, API calls per page by service, row polls, browser.
+The machinery (bench data, quotas, workers, sanity checks, the report) is
+``pagebench.py``'s.
 
-Run from the repository root (the local cloud must be up)::
+Run from the repository root in the benchmarks' virtualenv (``benchmarks/setup``),
+the local cloud up::
 
-    .venv/bin/python benchmarks/snapshot_pages.py [--sizes 10,100,500] [--repeat 7]
-    .venv/bin/python benchmarks/snapshot_pages.py --cleanup   # leftovers of a killed run
+    benchmarks/.venv/bin/python benchmarks/snapshot_pages.py [options]  # benchmarks/README.md
+    benchmarks/.venv/bin/python benchmarks/snapshot_pages.py --cleanup   # leftovers of a killed run
 """
 
 import pagebench

@@ -3,8 +3,9 @@
 For each N in ``--sizes``, the demo project of the local cloud holds N backups
 ``bench-backup-<i>`` of two 1 GiB volumes ``bench-bvol-<i>``, and our
 ``/project/volume_backups/`` and Horizon's ``/project/backups/`` are rendered as demo
-(settings ``devsite.settings``): median and p90 server time, API calls per page by
-service.  The machinery (quotas, workers, sanity checks, the table) is ``pagebench.py``'s.
+(in the configuration of ``production.py``): server time, API calls per page by
+service, row polls, browser.  The machinery (quotas, workers, sanity checks, the
+report) is ``pagebench.py``'s.
 
 A real backup takes 10-35 s on the local cloud (cinder-backup reads and compresses the
 whole volume, one backup at a time), so only the first backup of each volume is taken
@@ -17,10 +18,11 @@ about 0.3 s.  Its record names an object prefix of its own that holds no data, s
 deleting a copy deletes nothing on disk (the real backups keep theirs); a copy cannot
 be restored.
 
-Run from the repository root (the local cloud must be up)::
+Run from the repository root in the benchmarks' virtualenv (``benchmarks/setup``),
+the local cloud up::
 
-    .venv/bin/python benchmarks/volume_backup_pages.py [--sizes 10,100,500] [--repeat 7]
-    .venv/bin/python benchmarks/volume_backup_pages.py --cleanup  # leftovers of a killed run
+    benchmarks/.venv/bin/python benchmarks/volume_backup_pages.py [options]  # benchmarks/README.md
+    benchmarks/.venv/bin/python benchmarks/volume_backup_pages.py --cleanup  # leftovers
 """
 
 import base64
