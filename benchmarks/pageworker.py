@@ -3,7 +3,7 @@
 ``Worker(env)`` starts this file with ``--serve`` in the environment ``env`` (Django
 settings, see ``production.py``); the process answers JSON commands, one a line:
 
-* ``login(user)``: Django's test ``Client`` logs in through the real login form;
+* ``login(user)``: a new Django test ``Client`` logs in through the real login form;
 * ``get(path, tables)``: one GET; wall time (the server side of a page: middleware, API
   calls, rendering, no browser), API calls by service, the rows of each table and
   the id of each table's first bench item, an error message shown, failed calls;
@@ -76,13 +76,16 @@ def serve():
     from django.test import Client
 
     from localcloud.info import load_cloud_info
-    counter, client = CallCounter(), Client(HTTP_HOST='127.0.0.1')
+    counter = CallCounter()
     answers.write(json.dumps({'page_size': settings.API_RESULT_PAGE_SIZE}) + '\n')
     answers.flush()
     for line in sys.stdin:
         command = json.loads(line)
         if command['op'] == 'login':
             creds = load_cloud_info()['users'][command['user']]
+            # A new client, no session: openstack_auth's login form sends a user who is
+            # still signed in (tokens revoked under the run) home without a new token.
+            client = Client(HTTP_HOST='127.0.0.1')
             client.get('/auth/login/')
             response = client.post('/auth/login/', {
                 'username': creds['username'], 'password': creds['password'],
