@@ -393,9 +393,10 @@ class Measurement:
         """Server times and calls of each page in each cache; the first bench row ids."""
         runs = [(page, cache) for cache in self.config.caches for page in self.pages]
         first = {}
+        for worker in dict.fromkeys(self.worker(page, cache) for page, cache in runs):
+            worker.login()  # once per worker: a login starts a new session
         for page, cache in runs:  # warm-up: microversion discovery, caches, templates
             worker = self.worker(page, cache)
-            worker.login()
             answer = worker.ask(op='get', path=page.path, tables=page.tables)
             check(page, answer, size, worker.page_size)
             first[page.label] = answer['first']
