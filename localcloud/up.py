@@ -4,7 +4,7 @@ import json
 import os
 
 from localcloud.cloudjson import static_info, write_cloud_json
-from localcloud.config import API_PORTS, AUTH_URL, PASSWORDS, REGION
+from localcloud.config import API_PORTS, AUTH_URL, PASSWORDS, REGION, ServiceDied
 from localcloud.database import (
     init_mariadb,
     load_glance_metadefs,
@@ -90,7 +90,14 @@ def bring_up(run, timeout):
         wait_rabbit(run, svcs)
         ensure_started(run, svcs, apps)
     run.step("identity provisioned")
-    wait_ready(run, svcs, timeout=timeout)
+    try:
+        wait_ready(run, svcs, timeout=timeout)
+    except ServiceDied as died:
+        # Once, as a service manager would: Keystone's sqlite answered 500 "database
+        # is locked" to nova-conductor's first token while every service signed in.
+        say("  %s; starting it again" % died)
+        ensure_started(run, svcs, apps)
+        wait_ready(run, svcs, timeout=timeout)
     provision(p, "resources")
     run.step("volume type, share type, flavor, image and quotas in place")
     write_cloud_json(p)
