@@ -33,8 +33,10 @@ _TYPE_KEYS = {
     "integer": _NUMBER_KEYS,
     "number": _NUMBER_KEYS,
     "object": {"additionalProperties"},
+    "array": {"items", "minItems", "maxItems", "uniqueItems"},
 }
 _STRING_MAP = {"type": "string"}
+_STRINGS = {"type": "string"}
 
 
 class SchemaError(ValueError):
@@ -71,6 +73,8 @@ def _check_property(spec: Any, where: str) -> None:
         raise SchemaError(f"{where}: unsupported keyword(s) {sorted(extra)} for type {kind!r}")
     if kind == "object" and spec.get("additionalProperties") != _STRING_MAP:
         raise SchemaError(f'{where}: an object must have "additionalProperties": {_STRING_MAP}')
+    if kind == "array" and spec.get("items") != _STRINGS:
+        raise SchemaError(f'{where}: an array must have "items": {_STRINGS}')
     if "enum" in spec and not all(isinstance(v, str) for v in spec["enum"]):
         raise SchemaError(f"{where}: enum values must be strings")
     default = spec.get("default")
@@ -152,6 +156,26 @@ class KeyValueField(forms.CharField):
         return result
 
 
+class ListField(forms.CharField):
+    """A text area of one value per line, cleaned to a ``list[str]`` (a schema array).
+
+    A form that knows the possible values turns it into a multiple choice with
+    ``SchemaFormMixin.set_choices``.
+    """
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list | tuple):
+            return list(value)
+        return [line.strip() for line in super().to_python(value).splitlines() if line.strip()]
+
+
 def _build_field(name: str, spec: dict[str, Any], required: bool) -> forms.Field:
     kind = spec["type"]
     # Lazy so a translation catalog can render the schema's English in the user's language;
@@ -169,6 +193,8 @@ def _build_field(name: str, spec: dict[str, Any], required: bool) -> forms.Field
         return field_class(required=required, **limits, **common)
     if kind == "object":
         return KeyValueField(required=required, **common)
+    if kind == "array":
+        return ListField(required=required, **common)
     if "enum" in spec:
         choices = [(value, value) for value in spec["enum"]]
         if not required:
@@ -212,6 +238,9 @@ _MESSAGES = {
     "maximum": _("Ensure this value is less than or equal to %(limit)s."),
     "exclusiveMinimum": _("Ensure this value is greater than %(limit)s."),
     "exclusiveMaximum": _("Ensure this value is less than %(limit)s."),
+    "minItems": _("Give at least %(limit)s values."),
+    "maxItems": _("Give at most %(limit)s values."),
+    "uniqueItems": _("Give each value once."),
 }
 _TYPE_MESSAGES = {
     "integer": _("Enter a whole number."),
@@ -219,6 +248,7 @@ _TYPE_MESSAGES = {
     "boolean": _("Enter true or false."),
     "string": _("Enter a text value."),
     "object": _("Enter key=value lines."),
+    "array": _("Enter one value per line."),
 }
 _INVALID = _("Enter a valid value.")
 
@@ -254,8 +284,12 @@ _BEYOND_BMP = re.compile(r"[\U00010000-\U0010ffff]")
 
 
 def text_problem(value: Any) -> str | None:
-    """Why the services would refuse a text value (keys and values of a map too), or None."""
-    texts = [*value.keys(), *value.values()] if isinstance(value, Mapping) else [value]
+    """Why the services would refuse a text value (keys and values of a map, items of a
+    list too), or None."""
+    if isinstance(value, Mapping):
+        texts = [*value.keys(), *value.values()]
+    else:
+        texts = value if isinstance(value, list) else [value]
     for text in texts:
         if not isinstance(text, str):
             continue
@@ -291,9 +325,12 @@ class SchemaFormMixin:
         return {}
 
     def set_choices(self, name: str, choices: list[tuple[Any, Any]]) -> None:
-        """Replace field ``name`` by a ChoiceField with the same label, help and initial."""
+        """Replace field ``name`` by a ChoiceField with the same label, help and initial
+        (a MultipleChoiceField for a schema array)."""
         old = self.fields[name]
-        self.fields[name] = forms.ChoiceField(
+        choice_class = (forms.MultipleChoiceField if isinstance(old, ListField)
+                        else forms.ChoiceField)
+        self.fields[name] = choice_class(
             choices=choices,
             required=old.required,
             label=old.label,
@@ -306,7 +343,7 @@ class SchemaFormMixin:
         payload = {}
         for name in self.schema["properties"]:
             value = cleaned_data.get(name)
-            if value is None or value == "" or value == {}:
+            if value is None or value == "" or value == {} or value == []:
                 continue
             payload[name] = value
         return payload

@@ -359,6 +359,56 @@ def test_valid_self_handling_form_hands_the_payload_over():
 # --- the supported subset: anything else is a SchemaError --------------------------------
 
 
+# --- arrays of strings (a schedule's resources) ------------------------------------
+
+ARRAY = {
+    "type": "object",
+    "title": "Array",
+    "properties": {
+        "ids": {"type": "array", "title": "Ids", "items": {"type": "string"},
+                "minItems": 1, "maxItems": 3, "uniqueItems": True},
+    },
+    "required": ["ids"],
+}
+
+
+@pytest.fixture
+def array_schema(monkeypatch):
+    monkeypatch.setattr(schema_form, "load_schema", lambda name: copy.deepcopy(ARRAY))
+
+
+def test_an_array_is_a_list_of_lines(array_schema):
+    check_schema_subset(ARRAY, "array.json")
+    form = TypesForm(data={"ids": " a \n\nb\n"})
+    assert isinstance(form.fields["ids"], schema_form.ListField)
+    assert form.is_valid(), form.errors
+    assert form.schema_data == {"ids": ["a", "b"]}
+    assert TypesForm(initial={"ids": ["a", "b"]})["ids"].value() == "a\nb"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "This field is required."),
+    ("a\nb\nc\nd", "Give at most 3 values."),
+    ("a\na", "Give each value once."),
+    ("a\n\x07b", "Control characters are not allowed."),
+])
+def test_array_errors_land_on_the_field(array_schema, text, message):
+    assert errors_of(TypesForm(data={"ids": text})) == {"ids": [message]}
+
+
+def test_set_choices_of_an_array_is_a_multiple_choice(array_schema):
+    form = TypesForm(data={"ids": ["v1", "v2"]})
+    form.set_choices("ids", [("v1", "one"), ("v2", "two")])
+    assert isinstance(form.fields["ids"], forms.MultipleChoiceField)
+    assert str(form.fields["ids"].label) == "Ids" and form.fields["ids"].required
+    assert form.is_valid(), form.errors
+    assert form.schema_data == {"ids": ["v1", "v2"]}
+    other = TypesForm(data={"ids": ["v3"]})
+    other.set_choices("ids", [("v1", "one")])
+    assert errors_of(other) == {
+        "ids": ["Select a valid choice. v3 is not one of the available choices."]}
+
+
 def with_property(spec, required=None):
     schema = {"type": "object", "title": "T", "properties": {"tags": spec}}
     if required is not None:
@@ -369,7 +419,10 @@ def with_property(spec, required=None):
 @pytest.mark.parametrize(
     ("schema", "fragment"),
     [
-        (with_property({"type": "array", "items": {"type": "string"}}), "unsupported type 'array'"),
+        (with_property({"type": "array"}), 'an array must have "items"'),
+        (with_property({"type": "array", "items": {"type": "integer"}}), '"items"'),
+        (with_property({"type": "array", "items": {"type": "string"}, "contains": {}}),
+         "['contains']"),
         (
             with_property({"type": "object", "properties": {"a": {"type": "string"}}}),
             "unsupported keyword(s) ['properties']",
@@ -411,10 +464,10 @@ def test_unsupported_property_constructs(schema, fragment):
 
 def test_error_names_the_file_and_the_property():
     with pytest.raises(SchemaError) as exc:
-        check_schema_subset(with_property({"type": "array"}), "my_form.json")
+        check_schema_subset(with_property({"type": "null"}), "my_form.json")
     assert str(exc.value) == (
-        "my_form.json: property 'tags': unsupported type 'array'; "
-        "use one of ['boolean', 'integer', 'number', 'object', 'string']"
+        "my_form.json: property 'tags': unsupported type 'null'; "
+        "use one of ['array', 'boolean', 'integer', 'number', 'object', 'string']"
     )
 
 
