@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 
+from protection_dashboard.protection import base
 from protection_dashboard.schema_form import (
     SCHEMA_DIR,
     SchemaFormMixin,
@@ -14,6 +15,7 @@ from protection_dashboard.schema_form import (
 )
 
 SCHEMA_NAMES = [
+    "protection_schedule",
     "server_backup_options",
     "server_backup_restore",
     "share_snapshot_options",
@@ -154,6 +156,14 @@ SAMPLES = {
         {"name": "vm", "flavor": "", "network": "", "restore_volumes": "on"},
         {"name": "vm", "restore_volumes": True},
     ),
+    "protection_schedule": (
+        {"schedule_name": "nightly", "resource_type": "OS::Cinder::Volume",
+         "resources": "vol-1\nvol-2", "plugin": "volume_snapshot", "cron_pattern": "30 2 * * *",
+         "keep_newest": "7", "keep_daily": "", "keep_monthly": "3"},
+        {"schedule_name": "nightly", "resource_type": "OS::Cinder::Volume",
+         "resources": ["vol-1", "vol-2"], "plugin": "volume_snapshot",
+         "cron_pattern": "30 2 * * *", "keep_newest": 7, "keep_monthly": 3},
+    ),
 }
 
 
@@ -280,3 +290,35 @@ def test_a_backup_container_is_a_name_never_a_path():
         assert not form.is_valid() and set(form.errors) == {"container"}, path
     form = form_class("volume_backup_options")(data={"name": "b", "container": "daily.2"})
     assert form.is_valid(), form.errors
+
+
+def test_a_schedule_offers_every_registered_type_and_plugin():
+    properties = load_schema("protection_schedule")["properties"]
+    types = [registered.resource_type for registered in base.resource_types()]
+    plugins = [plugin.name for name in types for plugin in base.protection_plugins(name)]
+    assert sorted(properties["resource_type"]["enum"]) == sorted(types)
+    assert sorted(properties["plugin"]["enum"]) == sorted(plugins)
+
+
+@pytest.mark.parametrize("plugin", sorted(
+    plugin.name for registered in base.resource_types()
+    for plugin in base.protection_plugins(registered.resource_type)))
+def test_a_plugins_options_can_join_the_schedule_form(plugin):
+    # The schedule form adds the chosen plugin's options fields to its own.
+    options = load_schema(base.get(plugin).options_schema)["properties"]
+    assert not set(options) & set(load_schema("protection_schedule")["properties"])
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"resources": ""}, "resources"),
+    ({"resources": "vol-1\nvol-1"}, "resources"),
+    ({"keep_newest": "0"}, "keep_newest"),
+    ({"keep_weekly": "-1"}, "keep_weekly"),
+    ({"keep_monthly": "101"}, "keep_monthly"),
+    ({"plugin": "karbor"}, "plugin"),
+])
+def test_a_schedule_refuses_a_rule_that_would_keep_nothing_or_bad_resources(data, field):
+    sample, _payload = SAMPLES["protection_schedule"]
+    form = form_class("protection_schedule")(data={**sample, **data})
+    assert not form.is_valid()
+    assert set(form.errors) == {field}
