@@ -22,7 +22,7 @@ import abc
 import dataclasses
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
@@ -146,6 +146,25 @@ class QuotaUsage:
         return 0 <= self.limit <= self.used
 
 
+@dataclasses.dataclass(frozen=True)
+class ScheduleAction:
+    """How a schedule's run makes, lists and deletes a plugin's points: the workflow
+    service's (Mistral's) actions and their inputs (``schedules/workflow.py``)."""
+
+    #: The action making one point, its input naming the resource, its inputs taken
+    #: from the protect options (action input -> option), and its metadata input,
+    #: which carries the schedule's tag.
+    create: str
+    resource_input: str
+    options: Mapping[str, str]
+    metadata_input: str
+    #: The action listing the project's points (with ``metadata``, ``status`` and
+    #: ``created_at``), and the action deleting one with its input naming the point.
+    list: str
+    delete: str
+    delete_input: str
+
+
 class ProtectionPlugin(PointSource):
     """A point source that protects, restores and deletes (one Karbor protection plugin)."""
 
@@ -167,6 +186,8 @@ class ProtectionPlugin(PointSource):
     failure_statuses: ClassVar[frozenset[str]] = frozenset({'error'})
     #: Statuses in which the service accepts a delete.
     deletable_statuses: ClassVar[frozenset[str]] = frozenset({'available', 'error'})
+    #: What a schedule runs, or None: the plugin cannot be scheduled (yet).
+    schedule_action: ClassVar[ScheduleAction | None] = None
 
     @abc.abstractmethod
     def get_point(self, request, point_id: str) -> Any:

@@ -47,6 +47,14 @@ class VolumeSnapshotPlugin(base.ProtectionPlugin):
     manage_policy = (('volume', 'snapshot_extension:snapshot_manage'),)
     unmanage_policy = (('volume', 'snapshot_extension:snapshot_unmanage'),)
     failure_statuses = frozenset({'error', 'error_deleting'})
+    # Mistral's Cinder actions are python-cinderclient's methods and arguments. The
+    # force flag is left out: it depends on the microversion (force_flag), and which
+    # one Mistral's client speaks is still to be measured.
+    schedule_action = base.ScheduleAction(
+        create='cinder.volume_snapshots_create', resource_input='volume_id',
+        options={'name': 'snapshot_name', 'description': 'description'},
+        metadata_input='metadata', list='cinder.volume_snapshots_list',
+        delete='cinder.volume_snapshots_delete', delete_input='snapshot')
 
     def list_points(self, request, *, all_projects=False, resource_id=None):
         return api.cinder.volume_snapshot_list(request,

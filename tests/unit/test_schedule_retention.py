@@ -14,8 +14,8 @@ from protection_dashboard.schedules.retention import (
     to_delete,
 )
 
-ME = "sched-me"
-OTHER = "sched-other"
+ME = "5c7e0f3a9b2d4e6f8a1b3c5d7e9f0a2b"  # schedule ids are 32 hex digits (workflow.py)
+OTHER = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 SUCCESS = frozenset({"available"})
 DELETABLE = frozenset({"available", "error"})
 

@@ -1,0 +1,113 @@
+"""The workflow service's (Mistral's) definition of a schedule, generated per plugin.
+
+One workflow per schedule, named after the schedule's id; a cron trigger (the
+*when*) starts it with ``workflow_input`` (the resources and protect options).
+A run has three tasks, each reached only when the one before succeeded:
+
+1. ``protect``: the plugin's create action for each resource, its metadata the
+   schedule's tag (``retention.SCHEDULE_TAG`` = the schedule's id);
+2. ``list_points``: the plugin's list action; it publishes ``expired``, the ids
+   the rule does not keep, selected in YAQL as ``retention.to_delete`` selects;
+3. ``delete_expired``: the plugin's delete action for each of them.
+
+A failed protect of any resource stops the run before the listing: nothing is
+deleted. The definition holds no text of the user's (names and descriptions are
+inputs, which Mistral never evaluates as expressions), only the schedule's id,
+the plugin's actions and statuses, and the rule's count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+import yaml
+
+from protection_dashboard.api.base import check_id
+from protection_dashboard.protection.base import ProtectionPlugin, ScheduleAction
+from protection_dashboard.schedules.retention import SCHEDULE_TAG, Retention
+
+#: The tag of every workflow of ours, to list the schedules among the project's workflows.
+WORKFLOW_TAG = 'protection-dashboard'
+_SCHEDULE_ID = re.compile(r'[0-9a-f]{32}')
+
+
+def workflow_name(schedule_id: str) -> str:
+    """The workflow's name (Mistral keeps at most 80 characters)."""
+    if not _SCHEDULE_ID.fullmatch(schedule_id):
+        raise ValueError('a schedule id is 32 lowercase hex digits')
+    return f'pd_schedule_{schedule_id}'
+
+
+def _action(plugin: ProtectionPlugin) -> ScheduleAction:
+    if plugin.schedule_action is None:
+        raise ValueError(f'{plugin.name} points cannot be scheduled yet')
+    return plugin.schedule_action
+
+
+def _yaql_list(values: Collection[str]) -> str:
+    return '[%s]' % ', '.join(f"'{value}'" for value in sorted(values))
+
+
+def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retention) -> str:
+    """The YAQL selecting from the listing's result what a run deletes, oldest first.
+
+    Only the newest-N rule: the per-period counts (in the user's timezone) are not
+    expressed in YAQL yet, and such a rule is refused rather than run differently.
+    """
+    if retention.by_period:
+        raise ValueError('daily, weekly and monthly retention cannot run in the workflow '
+                         'service yet')
+    tag = f"$.metadata != null and $.metadata.get('{SCHEDULE_TAG}') = '{schedule_id}'"
+    # toList(): YAQL's where/select are lazy, and a variable is read more than once.
+    return (f'let(own => task().result.where({tag}).toList()) -> '
+            f'let(keep => $own.where($.status in {_yaql_list(plugin.success_statuses)})'
+            f'.orderByDescending($.created_at).take({retention.keep_newest})'
+            '.select($.id).toList()) -> '
+            f'$own.where($.status in {_yaql_list(plugin.deletable_statuses)}'
+            ' and not ($.id in $keep)).orderBy($.created_at).select($.id).toList()')
+
+
+def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention) -> str:
+    """The workflow definition (Mistral's v2 language, YAML) of a schedule."""
+    action = _action(plugin)
+    name = workflow_name(schedule_id)
+    expired = expired_yaql(plugin, schedule_id, retention)
+    protect_input: dict[str, Any] = {action.resource_input: '<% $.resource %>'}
+    protect_input.update({key: f'<% $.{key} %>' for key in action.options})
+    protect_input[action.metadata_input] = {SCHEDULE_TAG: schedule_id}
+    workflow = {
+        'description': f'Protection schedule {schedule_id} ({plugin.name}) of '
+                       'protection-dashboard',
+        'type': 'direct',
+        'tags': [WORKFLOW_TAG],
+        'input': ['resources', *action.options],
+        'tasks': {
+            'protect': {
+                'with-items': 'resource in <% $.resources %>',
+                'action': action.create,
+                'input': protect_input,
+                'on-success': ['list_points'],
+            },
+            'list_points': {
+                'action': action.list,
+                'publish': {'expired': f'<% {expired} %>'},
+                'on-success': ['delete_expired'],
+            },
+            'delete_expired': {
+                'with-items': 'point in <% $.expired %>',
+                'action': action.delete,
+                'input': {action.delete_input: '<% $.point %>'},
+            },
+        },
+    }
+    return yaml.safe_dump({'version': '2.0', name: workflow}, sort_keys=False)
+
+
+def workflow_input(plugin: ProtectionPlugin, resource_ids: Iterable[str],
+                   options: Mapping[str, Any]) -> dict[str, Any]:
+    """The cron trigger's input of the workflow: the resources and the protect options."""
+    action = _action(plugin)
+    return {'resources': [check_id(resource_id) for resource_id in resource_ids],
+            **{key: options.get(option) for key, option in action.options.items()}}

@@ -1,0 +1,116 @@
+"""The workflow generated per plugin (schedules/workflow.py), its retention step run in
+yaql (Mistral's expression language) against the same table as the pure function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+import yaql
+
+from protection_dashboard.api.base import InvalidId
+from protection_dashboard.protection import base
+from protection_dashboard.schedules import workflow
+from protection_dashboard.schedules.retention import SCHEDULE_TAG, Point, Retention
+from tests.unit.test_schedule_retention import CASES, DELETABLE, ME, SUCCESS, point
+
+PLUGIN = base.get("volume_snapshot")
+KEEP_TWO = Retention(2)
+
+
+def generated(rule: Retention = KEEP_TWO) -> dict[str, Any]:
+    document = yaml.safe_load(workflow.definition(PLUGIN, ME, rule))
+    assert document.pop("version") == "2.0"
+    (name, definition), = document.items()
+    assert name == workflow.workflow_name(ME) == f"pd_schedule_{ME}"
+    return definition
+
+
+def record(of: Point) -> dict[str, Any]:
+    """A snapshot as Mistral's ``cinder.volume_snapshots_list`` gives it."""
+    return {"id": of.id, "status": of.status, "volume_id": "v1",
+            "created_at": of.created_at.isoformat(timespec="microseconds"),
+            "metadata": {SCHEDULE_TAG: of.schedule_id} if of.schedule_id else {}}
+
+
+def expired(rule: Retention, records: list[dict[str, Any]]) -> list[str]:
+    """Evaluate the list task's published ``expired`` as Mistral would."""
+    expression = generated(rule)["tasks"]["list_points"]["publish"]["expired"]
+    assert expression.startswith("<% ") and expression.endswith(" %>")
+    context = yaql.create_context()
+    context.register_function(lambda: {"result": records}, name="task")
+    return yaql.factory.YaqlFactory().create()(expression[3:-3]).evaluate(context=context)
+
+
+NEWEST_N = [case for case in CASES if not case[1].by_period]
+
+
+def test_the_plugin_statuses_are_those_of_the_retention_table():
+    assert (PLUGIN.success_statuses, PLUGIN.deletable_statuses) == (SUCCESS, DELETABLE)
+
+
+@pytest.mark.parametrize(("rule", "points", "deleted"), [case[1:] for case in NEWEST_N],
+                         ids=[case[0] for case in NEWEST_N])
+def test_the_retention_step_selects_what_the_pure_function_selects(rule, points, deleted):
+    assert expired(rule, [record(p) for p in points]) == deleted
+
+
+def test_the_retention_step_reads_no_metadata_as_hand_made():
+    records = [record(p) for p in CASES[0][2]]
+    records.append({**record(point("bare", "2026-11-01T00:00:00")), "metadata": None})
+    assert expired(Retention(1), records) == ["a", "b"]
+
+
+def test_a_run_protects_each_resource_then_lists_then_deletes():
+    definition = generated()
+    assert definition["type"] == "direct" and definition["tags"] == ["protection-dashboard"]
+    assert definition["input"] == ["resources", "name", "description"]
+    protect, listing, delete = definition["tasks"].values()
+    assert protect == {
+        "with-items": "resource in <% $.resources %>",
+        "action": "cinder.volume_snapshots_create",
+        "input": {"volume_id": "<% $.resource %>", "name": "<% $.name %>",
+                  "description": "<% $.description %>", "metadata": {SCHEDULE_TAG: ME}},
+        "on-success": ["list_points"],
+    }
+    assert listing["action"] == "cinder.volume_snapshots_list"
+    assert listing["on-success"] == ["delete_expired"]
+    assert delete == {"with-items": "point in <% $.expired %>",
+                      "action": "cinder.volume_snapshots_delete",
+                      "input": {"snapshot": "<% $.point %>"}}
+
+
+def test_a_failed_protect_reaches_no_deletion():
+    # Only on-success transitions: a failed create (of any resource of the
+    # with-items) ends the run before the listing.
+    for task in generated()["tasks"].values():
+        assert not {"on-error", "on-complete"} & set(task)
+    assert "on-success" not in generated()["tasks"]["delete_expired"]
+
+
+def test_the_workflow_input_carries_the_users_text():
+    options = {"snapshot_name": "<% $ %>", "force": True}
+    assert workflow.workflow_input(PLUGIN, ["vol-1", "vol-2"], options) == {
+        "resources": ["vol-1", "vol-2"], "name": "<% $ %>", "description": None}
+    with pytest.raises(InvalidId):
+        workflow.workflow_input(PLUGIN, ["../x"], options)
+
+
+@pytest.mark.parametrize("schedule_id", ["", "ABC", "0" * 31, "0" * 32 + "'", "g" * 32])
+def test_a_schedule_id_is_32_hex_digits(schedule_id):
+    with pytest.raises(ValueError):
+        workflow.definition(PLUGIN, schedule_id, Retention(1))
+
+
+def test_per_period_retention_is_refused_until_it_runs_in_the_workflow():
+    with pytest.raises(ValueError, match="daily, weekly and monthly"):
+        workflow.definition(PLUGIN, ME, Retention(1, daily=7))
+
+
+@pytest.mark.parametrize("name", ["share_snapshot", "volume_backup", "server_backup"])
+def test_a_plugin_without_a_schedule_action_cannot_be_scheduled(name):
+    with pytest.raises(ValueError, match="cannot be scheduled"):
+        workflow.definition(base.get(name), ME, Retention(1))
+    with pytest.raises(ValueError, match="cannot be scheduled"):
+        workflow.workflow_input(base.get(name), ["r1"], {})
