@@ -13,6 +13,9 @@ TEXTS = (
         " taken while the volumes stay attached); a restore attaches new volumes restored"
         " from them."
     ),
+    gettext_noop("Also keep the first point of each of this many last days."),
+    gettext_noop("Also keep the first point of each of this many last months."),
+    gettext_noop("Also keep the first point of each of this many last weeks (Monday to Sunday)."),
     gettext_noop(
         "An existing volume to overwrite with the backup; empty restores into a new "
         "volume."
@@ -26,9 +29,15 @@ TEXTS = (
     ),
     gettext_noop("Backup Name"),
     gettext_noop("Container Name"),
+    gettext_noop("Cron Pattern"),
     gettext_noop("Description"),
     gettext_noop("Flavor"),
     gettext_noop("Force"),
+    gettext_noop("How each run protects the resources: the kind of protection point it makes."),
+    gettext_noop(
+        "How many of the schedule's newest points each run keeps; it deletes older ones "
+        "the other counts do not keep."
+    ),
     gettext_noop(
         "How the back end identifies the snapshot: by its name or by its id on the "
         "storage."
@@ -39,12 +48,20 @@ TEXTS = (
     ),
     gettext_noop("Include user data (server snapshot)"),
     gettext_noop("Incremental"),
+    gettext_noop("Keep Daily"),
+    gettext_noop("Keep Monthly"),
+    gettext_noop("Keep Newest"),
+    gettext_noop("Keep Weekly"),
     gettext_noop("Manage Volume Snapshot"),
     gettext_noop("Metadata"),
     gettext_noop("Network"),
     gettext_noop("Optional flag to indicate whether to snapshot a share even if it's busy."),
+    gettext_noop("Protection"),
+    gettext_noop("Protection Schedule"),
     gettext_noop("Reference"),
     gettext_noop("Reference Type"),
+    gettext_noop("Resource Type"),
+    gettext_noop("Resources"),
     gettext_noop("Restore Description"),
     gettext_noop("Restore Into Volume"),
     gettext_noop("Restore Name"),
@@ -53,6 +70,7 @@ TEXTS = (
         " the new server."
     ),
     gettext_noop("Restore the backed-up volumes"),
+    gettext_noop("Schedule Name"),
     gettext_noop("Server Backup Options"),
     gettext_noop("Server Backup Restore"),
     gettext_noop("Server Name"),
@@ -83,17 +101,24 @@ TEXTS = (
     gettext_noop("The name of the new volume (used only when restoring into a new volume)."),
     gettext_noop("The name of the restored share."),
     gettext_noop("The name of the restored volume."),
+    gettext_noop("The name of the schedule."),
     gettext_noop("The name of the snapshot."),
     gettext_noop("The name of the volume backup."),
     gettext_noop("The name of the volume snapshot."),
     gettext_noop("The name or id of the snapshot on the storage back end."),
     gettext_noop("The name the snapshot gets in Cinder."),
     gettext_noop("The network of the new server; empty uses the networks recorded in the backup."),
+    gettext_noop("The resources of the project the schedule protects, all of the chosen type."),
     gettext_noop("The target share ID to restore to."),
+    gettext_noop("The type of the resources the schedule protects."),
     gettext_noop("Volume"),
     gettext_noop("Volume Backup Options"),
     gettext_noop("Volume Backup Restore"),
     gettext_noop("Volume Name"),
     gettext_noop("Volume Protection Restore"),
     gettext_noop("Volume Snapshot Protection Options"),
+    gettext_noop(
+        "When the schedule runs, in UTC: minute, hour, day of month, month and day of "
+        "week, e.g. 30 2 * * * for every day at 02:30."
+    ),
 )

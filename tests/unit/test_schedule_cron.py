@@ -40,9 +40,16 @@ def test_preview_in_plain_words(pattern, preview):
     assert cron.describe(pattern) == preview
 
 
-def test_preview_in_german_uses_the_catalogs_weekday_names():
+def test_preview_and_field_error_in_german():
     with translation.override("de"):
-        assert "Montag" in cron.describe("0 2 * * 1")
+        assert cron.describe("0 2 * * 1-5") == "Um 02:00, am Montag bis Freitag (UTC)"
+        assert cron.describe("0 0 1 1,7 *") == (
+            "Um 00:00, am Tag 1 des Monats, im Januar und Juli (UTC)")
+        with pytest.raises(ValidationError) as raised:
+            cron.validate_pattern("* 24 * * *")
+        assert raised.value.messages == [
+            "Das Feld Stunde „24“ ist ungültig: erlaubt sind 0-23, *, Listen (1,15), "
+            "Bereiche (1-5) und Schritte (*/10)."]
 
 
 WRONG = [
