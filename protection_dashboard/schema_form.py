@@ -35,8 +35,7 @@ _TYPE_KEYS = {
     "object": {"additionalProperties"},
     "array": {"items", "minItems", "maxItems", "uniqueItems"},
 }
-_STRING_MAP = {"type": "string"}
-_STRINGS = {"type": "string"}
+_STRING = {"type": "string"}  # the values of an object (a map), the items of an array
 
 
 class SchemaError(ValueError):
@@ -71,10 +70,10 @@ def _check_property(spec: Any, where: str) -> None:
         raise SchemaError(f"{where}: unsupported type {kind!r}; use one of {sorted(_TYPE_KEYS)}")
     if extra := set(spec) - _COMMON_KEYS - _TYPE_KEYS[kind]:
         raise SchemaError(f"{where}: unsupported keyword(s) {sorted(extra)} for type {kind!r}")
-    if kind == "object" and spec.get("additionalProperties") != _STRING_MAP:
-        raise SchemaError(f'{where}: an object must have "additionalProperties": {_STRING_MAP}')
-    if kind == "array" and spec.get("items") != _STRINGS:
-        raise SchemaError(f'{where}: an array must have "items": {_STRINGS}')
+    if kind == "object" and spec.get("additionalProperties") != _STRING:
+        raise SchemaError(f'{where}: an object must have "additionalProperties": {_STRING}')
+    if kind == "array" and spec.get("items") != _STRING:
+        raise SchemaError(f'{where}: an array must have "items": {_STRING}')
     if "enum" in spec and not all(isinstance(v, str) for v in spec["enum"]):
         raise SchemaError(f"{where}: enum values must be strings")
     default = spec.get("default")
