@@ -13,6 +13,7 @@ from cinderclient import exceptions as cinder_exc
 from glanceclient import exc as glance_exc
 from keystoneauth1 import exceptions as ksa_exc
 from manilaclient.common.apiclient import exceptions as manila_exc
+from mistralclient.api import base as mistral_base
 from novaclient import exceptions as nova_exc
 
 LOG = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ RECOVERABLE = (
     manila_exc.ClientException,
     nova_exc.ClientException,
     glance_exc.BaseException,
+    mistral_base.APIException,
 )
 
 #: The service answered and refused the request (4xx): its message tells the

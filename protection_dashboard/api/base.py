@@ -36,6 +36,7 @@ SERVICE_TYPES: dict[str, tuple[str, ...]] = {
     'nova': ('compute',),
     'glance': ('image',),
     'neutron': ('network',),
+    'mistral': ('workflowv2',),
 }
 
 #: Seconds a discovered microversion range is trusted.

@@ -31,13 +31,22 @@ from protection_dashboard.schedules.retention import SCHEDULE_TAG, Retention
 #: The tag of every workflow of ours, to list the schedules among the project's workflows.
 WORKFLOW_TAG = 'protection-dashboard'
 _SCHEDULE_ID = re.compile(r'[0-9a-f]{32}')
+_NAME_PREFIX = 'pd_schedule_'
 
 
 def workflow_name(schedule_id: str) -> str:
-    """The workflow's name (Mistral keeps at most 80 characters)."""
+    """The workflow's name (Mistral keeps at most 80 characters), also its trigger's."""
     if not _SCHEDULE_ID.fullmatch(schedule_id):
         raise ValueError('a schedule id is 32 lowercase hex digits')
-    return f'pd_schedule_{schedule_id}'
+    return f'{_NAME_PREFIX}{schedule_id}'
+
+
+def schedule_id_of(name: str) -> str | None:
+    """The schedule id in a workflow's or trigger's name, or None: not a schedule's."""
+    if not name.startswith(_NAME_PREFIX):
+        return None
+    candidate = name[len(_NAME_PREFIX):]
+    return candidate if _SCHEDULE_ID.fullmatch(candidate) else None
 
 
 def _action(plugin: ProtectionPlugin) -> ScheduleAction:
@@ -82,7 +91,9 @@ def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention)
                        'protection-dashboard',
         'type': 'direct',
         'tags': [WORKFLOW_TAG],
-        'input': ['resources', *action.options],
+        # ``schedule``: what the schedule is (name, type, plugin, retention), for the
+        # dashboard to read back from the trigger; no task uses it.
+        'input': ['resources', *action.options, {'schedule': {}}],
         'tasks': {
             'protect': {
                 'with-items': 'resource in <% $.resources %>',
@@ -106,8 +117,11 @@ def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention)
 
 
 def workflow_input(plugin: ProtectionPlugin, resource_ids: Iterable[str],
-                   options: Mapping[str, Any]) -> dict[str, Any]:
-    """The cron trigger's input of the workflow: the resources and the protect options."""
+                   options: Mapping[str, Any],
+                   schedule: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The cron trigger's input of the workflow: the resources, the protect options and
+    ``schedule`` (what the schedule is, read back by the dashboard)."""
     action = _action(plugin)
     return {'resources': [check_id(resource_id) for resource_id in resource_ids],
-            **{key: options.get(option) for key, option in action.options.items()}}
+            **{key: options.get(option) for key, option in action.options.items()},
+            'schedule': dict(schedule or {})}

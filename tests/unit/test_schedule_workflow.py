@@ -65,7 +65,7 @@ def test_the_retention_step_reads_no_metadata_as_hand_made():
 def test_a_run_protects_each_resource_then_lists_then_deletes():
     definition = generated()
     assert definition["type"] == "direct" and definition["tags"] == ["protection-dashboard"]
-    assert definition["input"] == ["resources", "name", "description"]
+    assert definition["input"] == ["resources", "name", "description", {"schedule": {}}]
     protect, listing, delete = definition["tasks"].values()
     assert protect == {
         "with-items": "resource in <% $.resources %>",
@@ -92,9 +92,18 @@ def test_a_failed_protect_reaches_no_deletion():
 def test_the_workflow_input_carries_the_users_text():
     options = {"snapshot_name": "<% $ %>", "force": True}
     assert workflow.workflow_input(PLUGIN, ["vol-1", "vol-2"], options) == {
-        "resources": ["vol-1", "vol-2"], "name": "<% $ %>", "description": None}
+        "resources": ["vol-1", "vol-2"], "name": "<% $ %>", "description": None,
+        "schedule": {}}
+    assert workflow.workflow_input(PLUGIN, ["vol-1"], options, {"name": "<% $ %>"})[
+        "schedule"] == {"name": "<% $ %>"}
     with pytest.raises(InvalidId):
         workflow.workflow_input(PLUGIN, ["../x"], options)
+
+
+def test_a_schedule_id_is_read_back_from_its_names():
+    assert workflow.schedule_id_of(workflow.workflow_name(ME)) == ME
+    for name in ("pd_schedule_", "pd_schedule_" + "0" * 31, "nightly", "x" + ME):
+        assert workflow.schedule_id_of(name) is None
 
 
 @pytest.mark.parametrize("schedule_id", ["", "ABC", "0" * 31, "0" * 32 + "'", "g" * 32])

@@ -1,0 +1,181 @@
+"""Thin wrapper of python-mistralclient: protection schedules in the workflow service.
+
+A schedule is one workflow (``pd_schedule_<id>``, tagged ``protection-dashboard``)
+and one cron trigger of the same name that starts it with the schedule's
+``workflow_input``.  The dashboard stores nothing: what a schedule is (its
+name, resource type, plugin and retention) is the ``schedule`` entry of the
+trigger's input, its resources the ``resources`` entry, its pattern and next
+run the trigger's own.  A list is one call per kind (triggers, workflows,
+executions) joined here, never a call per schedule.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from horizon.utils.memoized import memoized
+from keystoneauth1 import adapter
+from mistralclient.api.v2 import client as mistral_client
+
+from protection_dashboard.api import base
+from protection_dashboard.exceptions import InvalidId
+from protection_dashboard.schedules import workflow
+
+SERVICE = 'mistral'
+#: How many runs a list page reads to find each schedule's newest (newest first).
+RECENT_RUNS_LIMIT = 500
+
+
+class Execution(base.APIResourceWrapper):
+    """One run of a schedule's workflow."""
+
+    _attrs = ['id', 'workflow_name', 'state', 'state_info', 'created_at', 'updated_at',
+              'project_id']
+
+
+class Schedule(base.APIResourceWrapper):
+    """A schedule, read from its cron trigger (and its workflow's id).
+
+    ``id`` is the schedule's id (the hex in the names), ``trigger_id`` the
+    trigger's own.  ``last_run`` is the newest ``Execution`` or None, set by
+    the functions that join runs.
+    """
+
+    _attrs = ['pattern', 'next_execution_time', 'project_id', 'created_at',
+              'workflow_name', 'workflow_id']
+
+    def __init__(self, trigger: Any) -> None:
+        super().__init__(trigger)
+        self.id = workflow.schedule_id_of(trigger.name)
+        self.trigger_id = trigger.id
+        self.workflow_input = _input_of(trigger)
+        fields = self.workflow_input.get('schedule') or {}
+        self.name = fields.get('name') or self.id
+        self.resource_type = fields.get('resource_type')
+        self.plugin = fields.get('plugin')
+        self.keep_newest = fields.get('keep_newest')
+        self.resources = list(self.workflow_input.get('resources') or [])
+        self.last_run: Execution | None = None
+
+
+def _input_of(trigger: Any) -> dict[str, Any]:
+    """The trigger's workflow input (Mistral returns it as a JSON string)."""
+    value = getattr(trigger, 'workflow_input', None) or {}
+    if isinstance(value, str):
+        value = json.loads(value)
+    return dict(value)
+
+
+def new_schedule_id() -> str:
+    return uuid.uuid4().hex
+
+
+@memoized
+def mistralclient(request) -> mistral_client.Client:
+    """A Mistral client on the request's session, authenticated by the user's token.
+
+    Mistral's HTTP client calls ``session.get(url)`` without an auth plugin, so
+    it gets an adapter that holds the token (and keeps the shared session's pool).
+    """
+    endpoint = base.endpoint_for(request, SERVICE)
+    session = adapter.Adapter(session=base.keystone_session(request),
+                              auth=base.token_auth(request, endpoint))
+    return mistral_client.Client(mistral_url=endpoint.rstrip('/'), session=session)
+
+
+def _all_projects(all_projects: bool) -> dict[str, Any]:
+    return {'all_projects': True} if all_projects else {}
+
+
+def schedule_create(request, schedule_id: str, definition: str, pattern: str,
+                    workflow_input: Mapping[str, Any]) -> Schedule:
+    """Create the schedule's workflow, then its cron trigger.
+
+    A trigger the service refuses (a pattern, a quota) leaves no workflow
+    behind: it is deleted and the refusal raised.
+    """
+    name = workflow.workflow_name(schedule_id)
+    client = mistralclient(request)
+    created = client.workflows.create(definition)
+    try:
+        trigger = client.cron_triggers.create(name, name, workflow_input=dict(workflow_input),
+                                              pattern=pattern)
+    except Exception:
+        client.workflows.delete(created[0].id)
+        raise
+    return Schedule(trigger)
+
+
+def _schedule_triggers(request, all_projects: bool) -> list[Any]:
+    """Our triggers: those whose workflow is among the tagged workflows (one call each)."""
+    client = mistralclient(request)
+    listed = base.run_all({
+        'triggers': lambda: client.cron_triggers.list(**_all_projects(all_projects)),
+        'workflows': lambda: client.workflows.list(tags=workflow.WORKFLOW_TAG,
+                                                   **_all_projects(all_projects)),
+    })
+    workflow_ids = {wf.id for wf in listed['workflows']}
+    return [trigger for trigger in listed['triggers']
+            if trigger.workflow_id in workflow_ids and workflow.schedule_id_of(trigger.name)]
+
+
+def _recent_runs(request, workflow_names: Iterable[str], all_projects: bool,
+                 limit: int | None) -> list[Execution]:
+    names = sorted(set(workflow_names))
+    if not names:
+        return []
+    executions = mistralclient(request).executions.list(
+        workflow_name='in:' + ','.join(names), sort_keys='created_at', sort_dirs='desc',
+        limit=limit, **_all_projects(all_projects))
+    return base.wrap_all(Execution, executions)
+
+
+def schedule_list(request, all_projects: bool = False) -> list[Schedule]:
+    """The schedules (of the project, or of all projects), each with its newest run."""
+    schedules = [Schedule(trigger) for trigger in _schedule_triggers(request, all_projects)]
+    runs = _recent_runs(request, (s.workflow_name for s in schedules), all_projects,
+                        RECENT_RUNS_LIMIT)
+    newest: dict[str, Execution] = {}
+    for run in runs:
+        newest.setdefault(run.workflow_name, run)
+    for schedule in schedules:
+        schedule.last_run = newest.get(schedule.workflow_name)
+    return sorted(schedules, key=lambda s: (s.name.lower(), s.id))
+
+
+def schedule_get(request, schedule_id: str) -> Schedule:
+    """One schedule, from its cron trigger (a bad id is InvalidId: no call)."""
+    try:
+        name = workflow.workflow_name(schedule_id)
+    except ValueError as exc:
+        raise InvalidId(str(exc)) from exc
+    return Schedule(mistralclient(request).cron_triggers.get(name))
+
+
+def schedule_runs(request, schedule_id: str, limit: int | None = None) -> list[Execution]:
+    """The runs of a schedule's workflow, newest first."""
+    schedule = schedule_get(request, schedule_id)
+    executions = mistralclient(request).executions.list(
+        workflow_name=schedule.workflow_name, sort_keys='created_at', sort_dirs='desc',
+        limit=limit)
+    return base.wrap_all(Execution, executions)
+
+
+def schedule_run_now(request, schedule_id: str) -> Execution:
+    """Start the schedule's workflow at once, with the trigger's input."""
+    schedule = schedule_get(request, schedule_id)
+    execution = mistralclient(request).executions.create(
+        schedule.workflow_name, workflow_input=schedule.workflow_input,
+        description='protection-dashboard: run now')
+    return Execution(execution)
+
+
+def schedule_delete(request, schedule_id: str) -> None:
+    """Delete the trigger (no new runs), then the workflow; the points stay."""
+    schedule = schedule_get(request, schedule_id)
+    client = mistralclient(request)
+    client.cron_triggers.delete(schedule.trigger_id)
+    client.workflows.delete(schedule.workflow_id)

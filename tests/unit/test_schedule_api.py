@@ -1,0 +1,195 @@
+"""The schedules' service layer (``api.mistral``) against Mistral's HTTP API, stubbed.
+
+python-mistralclient runs for real; ``requests_mock`` answers as Mistral's v2 API
+does, so the tests see the requests the dashboard sends (paths, queries, token).
+"""
+
+import json
+
+import requests_mock
+from openstack_auth import utils as auth_utils
+from openstack_dashboard.test import helpers
+
+from protection_dashboard import exceptions as pd_exceptions
+from protection_dashboard.api import mistral
+
+MISTRAL_URL = 'http://mistral.example.com:8989/v2'
+MISTRAL_ENDPOINT = {'type': 'workflowv2', 'name': 'mistral', 'endpoints_links': [],
+                    'endpoints': [{'region': 'RegionOne', 'interface': interface,
+                                   'url': MISTRAL_URL}
+                                  for interface in ('admin', 'internal', 'public')]}
+ONE = '1' * 32
+TWO = '2' * 32
+
+
+def trigger(schedule_id, name='nightly', resources=('vol-1',), **attrs):
+    wf_name = 'pd_schedule_%s' % schedule_id
+    values = {'id': 'trigger-%s' % schedule_id[:4], 'name': wf_name, 'pattern': '30 2 * * *',
+              'workflow_name': wf_name, 'workflow_id': 'wf-%s' % schedule_id[:4],
+              'workflow_input': json.dumps({
+                  'resources': list(resources), 'name': name, 'description': None,
+                  'schedule': {'name': name, 'resource_type': 'OS::Cinder::Volume',
+                               'plugin': 'volume_snapshot', 'keep_newest': 3}}),
+              'next_execution_time': '2026-12-04 02:30:00', 'project_id': '1',
+              'created_at': '2026-12-01 10:00:00'}
+    values.update(attrs)
+    return values
+
+
+def execution(schedule_id, index, state='SUCCESS', state_info=None):
+    return {'id': 'ex-%d' % index, 'workflow_name': 'pd_schedule_%s' % schedule_id,
+            'state': state, 'state_info': state_info, 'project_id': '1',
+            'created_at': '2026-12-0%d 02:30:00' % index,
+            'updated_at': '2026-12-0%d 02:31:00' % index}
+
+
+class MistralTestCase(helpers.TestCase):
+    """Horizon's test user, with the workflow service in the catalog."""
+
+    def setUp(self):
+        super().setUp()
+        self.service_catalog.append(MISTRAL_ENDPOINT)
+        self.request.user = auth_utils.get_user(self.request)
+
+
+class CreateTests(MistralTestCase):
+
+    def test_create_makes_the_workflow_then_its_trigger(self):
+        with requests_mock.Mocker() as http:
+            workflows = http.post(MISTRAL_URL + '/workflows', status_code=201,
+                                  json={'workflows': [{'id': 'wf-1111', 'name': 'x'}]})
+            triggers = http.post(MISTRAL_URL + '/cron_triggers', status_code=201,
+                                 json=trigger(ONE))
+            schedule = mistral.schedule_create(
+                self.request, ONE, 'version: "2.0"\n', '30 2 * * *',
+                {'resources': ['vol-1'], 'schedule': {'name': 'nightly'}})
+        self.assertEqual('version: "2.0"\n', workflows.last_request.text)
+        self.assertEqual(self.request.user.token.id,
+                         workflows.last_request.headers['X-Auth-Token'])
+        sent = triggers.last_request.json()
+        self.assertEqual('pd_schedule_' + ONE, sent['name'])
+        self.assertEqual('pd_schedule_' + ONE, sent['workflow_name'])
+        self.assertEqual('30 2 * * *', sent['pattern'])
+        self.assertEqual(['vol-1'], json.loads(sent['workflow_input'])['resources'])
+        self.assertEqual(ONE, schedule.id)
+        self.assertEqual('nightly', schedule.name)
+
+    def test_a_refused_trigger_leaves_no_workflow(self):
+        with requests_mock.Mocker() as http:
+            http.post(MISTRAL_URL + '/workflows', status_code=201,
+                      json={'workflows': [{'id': 'wf-1111', 'name': 'x'}]})
+            http.post(MISTRAL_URL + '/cron_triggers', status_code=400,
+                      json={'faultstring': 'Invalid cron pattern'})
+            deleted = http.delete(MISTRAL_URL + '/workflows/wf-1111', status_code=204)
+            with self.assertRaises(pd_exceptions.RECOVERABLE) as raised:
+                mistral.schedule_create(self.request, ONE, 'x', '30 2 * * *',
+                                        {'resources': ['vol-1']})
+        self.assertEqual(1, deleted.call_count)
+        self.assertIn('Invalid cron pattern', str(raised.exception))
+
+    def test_a_refused_workflow_makes_no_trigger(self):
+        with requests_mock.Mocker() as http:
+            http.post(MISTRAL_URL + '/workflows', status_code=409,
+                      json={'faultstring': 'Duplicate'})
+            triggers = http.post(MISTRAL_URL + '/cron_triggers', status_code=201, json={})
+            with self.assertRaises(pd_exceptions.RECOVERABLE):
+                mistral.schedule_create(self.request, ONE, 'x', '30 2 * * *', {})
+        self.assertFalse(triggers.called)
+
+
+class ListTests(MistralTestCase):
+
+    def _mock_lists(self, http, triggers, workflows, executions):
+        http.get(MISTRAL_URL + '/cron_triggers', json={'cron_triggers': triggers})
+        http.get(MISTRAL_URL + '/workflows', json={'workflows': workflows})
+        return http.get(MISTRAL_URL + '/executions', json={'executions': executions})
+
+    def test_list_joins_triggers_tagged_workflows_and_newest_runs(self):
+        foreign = trigger(TWO, workflow_id='wf-not-tagged')
+        not_ours = dict(trigger(ONE), name='hourly-backup', id='t-x')
+        with requests_mock.Mocker() as http:
+            runs = self._mock_lists(
+                http, [trigger(ONE, name='b nightly'), foreign, not_ours,
+                       trigger('3' * 32, name='A weekly')],
+                [{'id': 'wf-1111'}, {'id': 'wf-3333'}],
+                [execution(ONE, 3, 'ERROR', 'Quota exceeded'), execution(ONE, 2)])
+            schedules = mistral.schedule_list(self.request)
+        self.assertEqual(['A weekly', 'b nightly'], [s.name for s in schedules])
+        weekly, nightly = schedules
+        self.assertIsNone(weekly.last_run)
+        self.assertEqual(('ERROR', 'Quota exceeded'),
+                         (nightly.last_run.state, nightly.last_run.state_info))
+        self.assertEqual(['vol-1'], nightly.resources)
+        self.assertEqual(('OS::Cinder::Volume', 'volume_snapshot', 3),
+                         (nightly.resource_type, nightly.plugin, nightly.keep_newest))
+        tags = [r for r in http.request_history if r.path.endswith('/workflows')]
+        self.assertEqual(['protection-dashboard'], tags[0].qs['tags'])
+        self.assertEqual(1, runs.call_count)
+        query = runs.last_request.qs
+        self.assertEqual(['in:pd_schedule_%s,pd_schedule_%s' % (ONE, '3' * 32)],
+                         query['workflow_name'])
+        self.assertEqual((['created_at'], ['desc']), (query['sort_keys'], query['sort_dirs']))
+        self.assertEqual(3, len(http.request_history))
+
+    def test_no_schedules_no_run_listing(self):
+        with requests_mock.Mocker() as http:
+            runs = self._mock_lists(http, [], [], [])
+            self.assertEqual([], mistral.schedule_list(self.request))
+        self.assertFalse(runs.called)
+
+    def test_admin_lists_all_projects(self):
+        with requests_mock.Mocker() as http:
+            runs = self._mock_lists(http, [trigger(ONE)], [{'id': 'wf-1111'}], [])
+            mistral.schedule_list(self.request, all_projects=True)
+        for sent in http.request_history:
+            self.assertEqual(['true'], sent.qs['all_projects'], sent.url)
+        self.assertTrue(runs.called)
+
+
+class ScheduleTests(MistralTestCase):
+
+    def test_run_now_starts_the_workflow_with_the_triggers_input(self):
+        with requests_mock.Mocker() as http:
+            http.get(MISTRAL_URL + '/cron_triggers/pd_schedule_' + ONE, json=trigger(ONE))
+            started = http.post(MISTRAL_URL + '/executions', status_code=201,
+                                json=execution(ONE, 4, 'RUNNING'))
+            run = mistral.schedule_run_now(self.request, ONE)
+        sent = started.last_request.json()
+        self.assertEqual('pd_schedule_' + ONE, sent['workflow_name'])
+        self.assertEqual(json.loads(trigger(ONE)['workflow_input']), json.loads(sent['input']))
+        self.assertEqual('RUNNING', run.state)
+
+    def test_delete_removes_the_trigger_then_the_workflow(self):
+        with requests_mock.Mocker() as http:
+            http.get(MISTRAL_URL + '/cron_triggers/pd_schedule_' + ONE, json=trigger(ONE))
+            http.delete(MISTRAL_URL + '/cron_triggers/trigger-1111', status_code=204)
+            http.delete(MISTRAL_URL + '/workflows/wf-1111', status_code=204)
+            mistral.schedule_delete(self.request, ONE)
+        deletes = [r.path for r in http.request_history if r.method == 'DELETE']
+        self.assertEqual(['/v2/cron_triggers/trigger-1111', '/v2/workflows/wf-1111'], deletes)
+
+    def test_a_failed_trigger_delete_keeps_the_workflow(self):
+        with requests_mock.Mocker() as http:
+            http.get(MISTRAL_URL + '/cron_triggers/pd_schedule_' + ONE, json=trigger(ONE))
+            http.delete(MISTRAL_URL + '/cron_triggers/trigger-1111', status_code=403,
+                        json={'faultstring': 'forbidden'})
+            workflow = http.delete(MISTRAL_URL + '/workflows/wf-1111', status_code=204)
+            with self.assertRaises(pd_exceptions.RECOVERABLE):
+                mistral.schedule_delete(self.request, ONE)
+        self.assertFalse(workflow.called)
+
+    def test_runs_newest_first(self):
+        with requests_mock.Mocker() as http:
+            http.get(MISTRAL_URL + '/cron_triggers/pd_schedule_' + ONE, json=trigger(ONE))
+            listed = http.get(MISTRAL_URL + '/executions', json={'executions': [
+                execution(ONE, 2, 'ERROR', 'Volume vol-1 not found'), execution(ONE, 1)]})
+            runs = mistral.schedule_runs(self.request, ONE)
+        self.assertEqual(['ERROR', 'SUCCESS'], [run.state for run in runs])
+        self.assertEqual(['pd_schedule_' + ONE], listed.last_request.qs['workflow_name'])
+
+    def test_a_malformed_id_makes_no_call(self):
+        with requests_mock.Mocker() as http:
+            for bad in ('../x', 'ABC', ONE + '/'):
+                with self.assertRaises(pd_exceptions.InvalidId):
+                    mistral.schedule_get(self.request, bad)
+        self.assertEqual([], http.request_history)
