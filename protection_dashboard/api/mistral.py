@@ -124,12 +124,13 @@ def _schedule_triggers(request, all_projects: bool) -> list[Any]:
 
 def _recent_runs(request, workflow_names: Iterable[str], all_projects: bool,
                  limit: int | None) -> list[Execution]:
+    """The runs of the named workflows, newest first (one call)."""
     names = sorted(set(workflow_names))
     if not names:
         return []
     executions = mistralclient(request).executions.list(
-        workflow_name='in:' + ','.join(names), sort_keys='created_at', sort_dirs='desc',
-        limit=limit, **_all_projects(all_projects))
+        workflow_name=names[0] if len(names) == 1 else 'in:' + ','.join(names),
+        sort_keys='created_at', sort_dirs='desc', limit=limit, **_all_projects(all_projects))
     return base.wrap_all(Execution, executions)
 
 
@@ -155,13 +156,12 @@ def schedule_get(request, schedule_id: str) -> Schedule:
     return Schedule(mistralclient(request).cron_triggers.get(name))
 
 
-def schedule_runs(request, schedule_id: str, limit: int | None = None) -> list[Execution]:
-    """The runs of a schedule's workflow, newest first."""
+def schedule_runs(request, schedule_id: str, limit: int | None = None,
+                  all_projects: bool = False) -> list[Execution]:
+    """The runs of a schedule's workflow, newest first (an admin's view of another
+    project's schedule needs ``all_projects``)."""
     schedule = schedule_get(request, schedule_id)
-    executions = mistralclient(request).executions.list(
-        workflow_name=schedule.workflow_name, sort_keys='created_at', sort_dirs='desc',
-        limit=limit)
-    return base.wrap_all(Execution, executions)
+    return _recent_runs(request, [schedule.workflow_name], all_projects, limit)
 
 
 def schedule_run_now(request, schedule_id: str) -> Execution:

@@ -29,12 +29,14 @@ PROTECTION_DASHBOARD = {
 
 # Horizon checks the services' policy rules itself, per service type, from
 # POLICY_FILES (the operator's overrides, under POLICY_FILES_PATH) and
-# DEFAULT_POLICY_FILES (the service's defaults). Horizon ships neither for Manila:
-# register Manila's defaults shipped with this package, unless another plugin
-# (manila-ui) or local_settings.py already did.
+# DEFAULT_POLICY_FILES (the service's defaults). Horizon ships neither for Manila
+# nor for Mistral (the schedules' workflow service, scope 'workflow'): register
+# their defaults shipped with this package, unless another plugin (manila-ui) or
+# local_settings.py already did.
 _protection_spec = importlib.util.find_spec('protection_dashboard')
 if _protection_spec is not None:
     _protection_conf = os.path.join(os.path.dirname(_protection_spec.origin), 'conf')
-    POLICY_FILES.setdefault('share', 'manila_policy.yaml')  # noqa: F821
-    DEFAULT_POLICY_FILES.setdefault(  # noqa: F821
-        'share', os.path.join(_protection_conf, 'default_policies', 'manila.yaml'))
+    for _scope, _service in (('share', 'manila'), ('workflow', 'mistral')):
+        POLICY_FILES.setdefault(_scope, '%s_policy.yaml' % _service)  # noqa: F821
+        DEFAULT_POLICY_FILES.setdefault(  # noqa: F821
+            _scope, os.path.join(_protection_conf, 'default_policies', '%s.yaml' % _service))

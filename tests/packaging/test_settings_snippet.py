@@ -8,6 +8,7 @@ import re
 import yaml
 
 from protection_dashboard import features
+from protection_dashboard.content.protection_schedules import policy as schedule_policy
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(REPO, 'protection_dashboard')
@@ -47,7 +48,8 @@ def test_operator_values_from_local_settings_win():
 def test_manila_default_rules_registered_for_share_checks():
     settings = horizon_settings()
     assert settings['POLICY_FILES'] == {'volume': 'cinder_policy.yaml',
-                                        'share': 'manila_policy.yaml'}
+                                        'share': 'manila_policy.yaml',
+                                        'workflow': 'mistral_policy.yaml'}
     with open(settings['DEFAULT_POLICY_FILES']['share']) as f:
         rules = {rule['name'] for rule in yaml.safe_load(f)}
     checked = share_rules_checked()
@@ -58,5 +60,18 @@ def test_manila_default_rules_registered_for_share_checks():
 def test_share_policy_registered_elsewhere_is_kept():
     settings = horizon_settings(POLICY_FILES={'share': 'mine.yaml'},
                                 DEFAULT_POLICY_FILES={'share': 'manila-ui.yaml'})
-    assert settings['POLICY_FILES'] == {'share': 'mine.yaml'}
-    assert settings['DEFAULT_POLICY_FILES'] == {'share': 'manila-ui.yaml'}
+    assert settings['POLICY_FILES']['share'] == 'mine.yaml'
+    assert settings['DEFAULT_POLICY_FILES']['share'] == 'manila-ui.yaml'
+
+
+def test_mistral_default_rules_registered_for_schedule_checks():
+    settings = horizon_settings()
+    with open(settings['DEFAULT_POLICY_FILES']['workflow']) as f:
+        rules = {rule['name']: rule['check_str'] for rule in yaml.safe_load(f)}
+    checked = {name for operation in (schedule_policy.LIST_ALL_PROJECTS, schedule_policy.GET,
+                                      schedule_policy.CREATE, schedule_policy.RUN_NOW,
+                                      schedule_policy.DELETE)
+               for scope, name in operation if scope == 'workflow'}
+    assert {'cron_triggers:create', 'cron_triggers:list:all_projects'} <= checked
+    assert checked - rules.keys() == set()
+    assert rules['cron_triggers:list:all_projects'] == 'rule:admin_only'

@@ -16,6 +16,7 @@ from protection_dashboard import exceptions as pd_exceptions
 from protection_dashboard.api import cinder
 from protection_dashboard.schema_form import load_schema, text_problem
 from tests.unit.fakes import fake
+from tests.unit.test_schedule_api import MISTRAL_ENDPOINT
 from tests.unit.test_schemas import form_class
 from tests.unit.test_share_snapshots import MANILA_ENDPOINT
 
@@ -188,6 +189,8 @@ TABLES = [
     ('horizon:admin:protection_share_snapshots:index', 'share_snapshots', True),
     ('horizon:admin:protection_volume_backups:index', 'volume_backups', True),
     ('horizon:admin:protection_server_backups:index', 'server_backups', True),
+    ('horizon:project:protection_schedules:index', 'schedules', False),
+    ('horizon:admin:protection_schedules:index', 'schedules', True),
 ]
 #: Every page of ours that takes an id in its URL.
 ID_PAGES = ['horizon:project:%s:%s' % (panel, page)
@@ -195,7 +198,8 @@ ID_PAGES = ['horizon:project:%s:%s' % (panel, page)
                           'server_backups')
             for page in ('detail', 'restore')] + [
     'horizon:project:volume_snapshots:create', 'horizon:project:share_snapshots:create',
-    'horizon:project:volume_backups:create', 'horizon:project:server_backups:create']
+    'horizon:project:volume_backups:create', 'horizon:project:server_backups:create',
+    'horizon:project:protection_schedules:detail']
 
 
 class EveryPanelMixin:
@@ -203,10 +207,11 @@ class EveryPanelMixin:
 
     def setUp(self):
         super().setUp()
-        self.service_catalog.append(MANILA_ENDPOINT)
+        self.service_catalog.extend((MANILA_ENDPOINT, MISTRAL_ENDPOINT))
         self.clients = {}
         for module, factory in ((api.cinder, 'cinderclient'), (api.manila, 'manilaclient'),
-                                (api.nova, 'novaclient'), (api.glance, 'glanceclient_v2')):
+                                (api.nova, 'novaclient'), (api.glance, 'glanceclient_v2'),
+                                (api.mistral, 'mistralclient')):
             self.clients[factory] = mock.Mock()
             patcher = mock.patch.object(module, factory, return_value=self.clients[factory])
             patcher.start()

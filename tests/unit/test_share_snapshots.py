@@ -1,15 +1,10 @@
 """Share snapshot protection: the plugin, its forms, the share snapshots panel."""
 
-import contextlib
-import os
-import tempfile
 from unittest import mock
 
-import yaml
 from django.test import override_settings
 from django.urls import reverse
 from manilaclient.common.apiclient import exceptions as manila_exc
-from openstack_auth import policy as auth_policy
 from openstack_dashboard.test import helpers
 
 from protection_dashboard import api
@@ -17,7 +12,7 @@ from protection_dashboard.api import manila
 from protection_dashboard.api.base import Page
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.protection import share_snapshot
-from tests.unit.fakes import fake
+from tests.unit.fakes import fake, service_policy
 
 INDEX_URL = reverse('horizon:project:share_snapshots:index')
 ADMIN_URL = reverse('horizon:admin:protection_share_snapshots:index')
@@ -34,7 +29,6 @@ MANILA_ENDPOINT = {'type': 'sharev2', 'name': 'manilav2', 'endpoints_links': [],
                                  for interface in ('admin', 'internal', 'public')]}
 
 
-@contextlib.contextmanager
 def share_policy(rules):
     """Horizon's real policy engine (openstack_auth) with Manila's rules as ``rules``.
 
@@ -42,22 +36,7 @@ def share_policy(rules):
     Manila rule passes in Horizon (and Manila's API has the last word); an
     operator adds one, as manila-ui documents, like this.
     """
-    with tempfile.TemporaryDirectory() as folder:
-        defaults = os.path.join(folder, 'manila_defaults.yaml')
-        overrides = os.path.join(folder, 'manila_policy.yaml')
-        with open(defaults, 'w') as f:
-            yaml.safe_dump([{'name': name, 'check_str': check, 'description': name,
-                             'scope_types': ['project']} for name, check in rules.items()], f)
-        with open(overrides, 'w') as f:
-            f.write('{}\n')
-        auth_policy.reset()
-        try:
-            with override_settings(POLICY_CHECK_FUNCTION='openstack_auth.policy.check',
-                                   POLICY_FILES={'share': overrides},
-                                   DEFAULT_POLICY_FILES={'share': defaults}):
-                yield
-        finally:
-            auth_policy.reset()
+    return service_policy('share', rules)
 
 
 #: A Manila policy that lets members read and restore to new shares only.

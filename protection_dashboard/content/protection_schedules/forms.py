@@ -1,0 +1,125 @@
+"""The create form of a schedule, from ``schemas/protection_schedule.json``.
+
+The resources are offered from the project's protectables of the schedulable
+types (the plugin registry); the pattern is checked by ``cron.validate_pattern``
+and the retention by the schema, so a bad input is a field error and no call.
+The per-period counts (daily, weekly, monthly) are left out: the workflow does
+not run them yet (doc/source/contributor/scheduled-protection.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from mistralclient.api import base as mistral_base
+
+from protection_dashboard import api
+from protection_dashboard.content import forms, utils
+from protection_dashboard.protection import base as protection_base
+from protection_dashboard.schedules import cron, retention, workflow
+
+#: Retention fields of the schema the workflow cannot run yet.
+PERIOD_FIELDS = ('keep_daily', 'keep_weekly', 'keep_monthly')
+#: The most resources of one type offered in the form.
+RESOURCE_CHOICES_LIMIT = 1000
+#: The longest description a service takes for a point.
+DESCRIPTION_LIMIT = 255
+PLUGIN_LABELS = {
+    'volume_snapshot': _("Volume Snapshot"),
+    'share_snapshot': _("Share Snapshot"),
+    'volume_backup': _("Volume Backup"),
+    'server_backup': _("Server Backup"),
+}
+
+
+def schedulable_plugins(request) -> list[protection_base.ProtectionPlugin]:
+    """The enabled protection plugins whose points a schedule can make."""
+    return [plugin
+            for registered in protection_base.resource_types()
+            for plugin in protection_base.protection_plugins(registered.resource_type)
+            if plugin.schedule_action is not None and plugin.is_enabled(request)]
+
+
+def point_options(plugin: protection_base.ProtectionPlugin,
+                  schedule_name: str) -> dict[str, Any]:
+    """The protect options of a scheduled point: named after its schedule."""
+    description = str(_("Made by the protection schedule %s.") % schedule_name)
+    return {option: schedule_name if option.endswith('name')
+            else description[:DESCRIPTION_LIMIT]
+            for option in plugin.schedule_action.options.values()}
+
+
+class CreateScheduleForm(forms.ServiceForm):
+    schema_name = 'protection_schedule'
+    success_message = _('Created schedule "%s".')
+    failure_message = _("Unable to create the schedule.")
+    lost_target_message = _("A resource of the schedule is not valid.")
+    refused_errors = (mistral_base.APIException,)
+
+    def __init__(self, request, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        for name in PERIOD_FIELDS:
+            del self.fields[name]
+        self.fields['cron_pattern'].validators.append(cron.validate_pattern)
+        plugins = schedulable_plugins(request)
+        self.plugins = {plugin.name: plugin for plugin in plugins}
+        types = sorted({plugin.resource_type for plugin in plugins})
+        self.set_choices('plugin', [(plugin.name, PLUGIN_LABELS.get(plugin.name, plugin.name))
+                                    for plugin in plugins])
+        self.set_choices('resource_type', [
+            (name, protection_base.resource_type(name).label) for name in types])
+        self.resource_types: dict[str, str] = {}
+        self.set_choices('resources', self._resource_choices(request, types))
+
+    def _resource_choices(self, request, types: list[str]) -> list[tuple[str, str]]:
+        choices = []
+        for type_name in types:
+            try:
+                page = protection_base.resource_type(type_name).list_page(
+                    request, all_projects=False, marker=None, prev_marker=None,
+                    limit=RESOURCE_CHOICES_LIMIT)
+            except Exception:
+                utils.handle_error(request, _("Unable to retrieve the resources."))
+                continue
+            for resource in page.items:
+                self.resource_types[resource.id] = type_name
+                choices.append((resource.id, resource.name or resource.id))
+        return choices
+
+    def clean(self):
+        cleaned_data = super().clean()
+        type_name = cleaned_data.get('resource_type')
+        plugin = self.plugins.get(cleaned_data.get('plugin'))
+        if type_name and plugin and plugin.resource_type != type_name:
+            self.add_error('plugin', _("This protection does not protect resources of "
+                                       "the chosen type."))
+        others = [resource for resource in cleaned_data.get('resources') or []
+                  if self.resource_types.get(resource) != type_name]
+        if type_name and others:
+            self.add_error('resources', _("Choose resources of the chosen type only."))
+        return cleaned_data
+
+    def preview(self) -> dict[str, Any] | None:
+        """The pattern in words and its next three runs in the user's timezone."""
+        if self.is_bound:  # the posted pattern once it passed its checks
+            pattern = getattr(self, 'cleaned_data', {}).get('cron_pattern')
+        else:
+            pattern = self.fields['cron_pattern'].initial
+        if not pattern:
+            return None
+        runs = cron.next_runs(pattern, timezone.get_current_timezone_name(), timezone.now())
+        return {'pattern': pattern, 'description': cron.describe(pattern), 'runs': runs}
+
+    def call_service(self, request, data):
+        plugin = self.plugins[data['plugin']]
+        schedule_id = api.mistral.new_schedule_id()
+        rule = retention.Retention(keep_newest=data['keep_newest'])
+        schedule = {'name': data['schedule_name'], 'resource_type': data['resource_type'],
+                    'plugin': plugin.name, 'keep_newest': rule.keep_newest}
+        return api.mistral.schedule_create(
+            request, schedule_id, workflow.definition(plugin, schedule_id, rule),
+            data['cron_pattern'],
+            workflow.workflow_input(plugin, data['resources'],
+                                    point_options(plugin, data['schedule_name']), schedule))

@@ -1,0 +1,23 @@
+"""The workflow service's (Mistral's) policy rules of each schedule operation.
+
+A schedule is a workflow and a cron trigger, and its runs are executions: each
+operation needs the rules of every Mistral call it makes.  Horizon checks them
+under the ``workflow`` scope (``DEFAULT_POLICY_FILES['workflow']``, Mistral's
+defaults in ``conf/default_policies/mistral.yaml``); the views check them too.
+"""
+
+SCOPE = 'workflow'
+
+
+def _rules(*names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((SCOPE, name) for name in names)
+
+
+LIST = _rules('cron_triggers:list', 'workflows:list', 'executions:list')
+LIST_ALL_PROJECTS = LIST + _rules('cron_triggers:list:all_projects',
+                                  'workflows:list:all_projects',
+                                  'executions:list:all_projects')
+GET = _rules('cron_triggers:get', 'executions:list')
+CREATE = _rules('workflows:create', 'cron_triggers:create')
+RUN_NOW = _rules('cron_triggers:get', 'executions:create')
+DELETE = _rules('cron_triggers:get', 'cron_triggers:delete', 'workflows:delete')

@@ -1,0 +1,200 @@
+"""The schedules table (project and admin) and the runs table of a schedule."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.template import defaultfilters
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from horizon import tables
+
+from protection_dashboard import api
+from protection_dashboard.content.datatable import ProtectionTable
+from protection_dashboard.content.protection_schedules import policy
+from protection_dashboard.schedules import cron
+
+#: A run's state: steady (True), failed (False); others (RUNNING, PAUSED) poll.
+RUN_STATES = (('SUCCESS', True), ('ERROR', False), ('CANCELLED', False))
+RUN_STATE_DISPLAY = (
+    ('SUCCESS', _("Success")),
+    ('ERROR', _("Error")),
+    ('CANCELLED', _("Cancelled")),
+    ('RUNNING', _("Running")),
+    ('PAUSED', _("Paused")),
+    ('IDLE', _("Idle")),
+)
+NEVER_RUN = _("Never run")
+
+
+def service_time(value: str | None) -> datetime.datetime | None:
+    """A time of the workflow service (naive UTC, ``2026-12-04 02:30:00``), aware."""
+    if not value:
+        return None
+    return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+
+
+def local_time(moment: datetime.datetime | None) -> str:
+    """An aware time in the user's timezone (Horizon activates it per request)."""
+    if moment is None:
+        return ''
+    local = timezone.localtime(moment)
+    return '%s %s' % (defaultfilters.date(local, 'DATETIME_FORMAT'), local.tzname())
+
+
+def pattern_text(schedule) -> str:
+    """The pattern and, for a valid one, its plain-language preview."""
+    try:
+        cron.validate_pattern(schedule.pattern)
+    except ValidationError:
+        return schedule.pattern  # not one the dashboard makes: shown as Mistral has it
+    return '%s (%s)' % (schedule.pattern, cron.describe(schedule.pattern))
+
+
+def resources_text(schedule) -> str:
+    names = getattr(schedule, 'resource_names', None) or {}
+    return ', '.join(names.get(resource) or resource for resource in schedule.resources)
+
+
+def next_run(schedule) -> str:
+    return local_time(service_time(schedule.next_execution_time))
+
+
+def last_run_state(schedule) -> str | None:
+    return schedule.last_run.state if schedule.last_run else None
+
+
+def last_run_text(schedule) -> str:
+    """When the newest run started and, for a failed one, the service's reason."""
+    run = schedule.last_run
+    if run is None:
+        return str(NEVER_RUN)
+    started = run_started(run)
+    if run.state == 'ERROR' and run.state_info:
+        return _("%(time)s: %(error)s") % {'time': started, 'error': run.state_info}
+    return started
+
+
+def run_started(run) -> str:
+    return local_time(service_time(run.created_at))
+
+
+def run_updated(run) -> str:
+    return local_time(service_time(run.updated_at))
+
+
+def detail_link(schedule) -> str:
+    return reverse('horizon:project:protection_schedules:detail', args=(schedule.id,))
+
+
+class CreateSchedule(tables.LinkAction):
+    name = 'create'
+    verbose_name = _("Create Schedule")
+    url = 'horizon:project:protection_schedules:create'
+    classes = ('ajax-modal',)
+    icon = 'plus'
+    policy_rules = policy.CREATE
+
+
+class RunNow(tables.BatchAction):
+    """Start a run at once with the schedule's own input (its trigger keeps its times)."""
+
+    name = 'run_now'
+    icon = 'play'
+    policy_rules = policy.RUN_NOW
+    help_text = _("A run protects the schedule's resources now and applies its "
+                  "retention; the next scheduled run stays as it is.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Run Schedule Now", "Run Schedules Now", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Started a run of Schedule", "Started runs of Schedules", count)
+
+    def get_policy_target(self, request, datum=None):
+        return {'project_id': getattr(datum, 'project_id', None)}
+
+    def action(self, request, obj_id):
+        api.mistral.schedule_run_now(request, obj_id)
+
+
+class DeleteSchedule(tables.DeleteAction):
+    """Delete the trigger and the workflow; the points the schedule made stay."""
+
+    policy_rules = policy.DELETE
+    help_text = _("The schedule stops: its cron trigger and workflow are deleted. The "
+                  "protection points it made are kept; delete them in their panel if "
+                  "you no longer need them.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Delete Schedule", "Delete Schedules", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Deleted Schedule", "Deleted Schedules", count)
+
+    def get_policy_target(self, request, datum=None):
+        return {'project_id': getattr(datum, 'project_id', None)}
+
+    def delete(self, request, obj_id):
+        api.mistral.schedule_delete(request, obj_id)
+
+
+class UpdateRow(tables.Row):
+    """A row polls while its newest run is under way."""
+
+    ajax = True
+    all_projects = False
+
+    def get_data(self, request, schedule_id):
+        schedule = api.mistral.schedule_get(request, schedule_id)
+        runs = api.mistral.schedule_runs(request, schedule_id, limit=1,
+                                         all_projects=self.all_projects)
+        schedule.last_run = runs[0] if runs else None
+        return schedule
+
+
+def last_run_column() -> tables.Column:
+    return tables.Column(last_run_state, verbose_name=_("Last Result"), status=True,
+                         status_choices=RUN_STATES, display_choices=RUN_STATE_DISPLAY,
+                         empty_value='-')
+
+
+class SchedulesTable(ProtectionTable):
+    name = tables.WrappingColumn('name', verbose_name=_("Name"), link=detail_link)
+    resource_type = tables.Column('resource_type', verbose_name=_("Resource Type"))
+    resources = tables.WrappingColumn(resources_text, verbose_name=_("Resources"))
+    pattern = tables.WrappingColumn(pattern_text, verbose_name=_("Runs"))
+    next_run = tables.Column(next_run, verbose_name=_("Next Run"))
+    last_run = tables.WrappingColumn(last_run_text, verbose_name=_("Last Run"))
+    last_result = last_run_column()
+
+    class Meta:
+        name = 'schedules'
+        verbose_name = _("Protection Schedules")
+        status_columns = ('last_result',)
+        row_class = UpdateRow
+        table_actions = (CreateSchedule, DeleteSchedule)
+        row_actions = (RunNow, DeleteSchedule)
+
+
+class RunsTable(tables.DataTable):
+    """The runs of one schedule, newest first, each with the service's error."""
+
+    created = tables.Column(run_started, verbose_name=_("Started"))
+    updated = tables.Column(run_updated, verbose_name=_("Updated"))
+    state = tables.Column('state', verbose_name=_("Result"), status=True,
+                          status_choices=RUN_STATES, display_choices=RUN_STATE_DISPLAY)
+    state_info = tables.WrappingColumn('state_info', verbose_name=_("Error"),
+                                       empty_value='')
+
+    class Meta:
+        name = 'runs'
+        verbose_name = _("Runs")
+        status_columns = ('state',)

@@ -1,0 +1,153 @@
+"""Protection schedules of the user's project: list, create, detail (runs and points).
+
+Every view checks the workflow service's policy rules its calls need, as the
+buttons do; a failed check is Horizon's not-authorized page, never a form.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.urls import reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms as horizon_forms
+from horizon import tables as horizon_tables
+from openstack_dashboard import policy
+
+from protection_dashboard import api
+from protection_dashboard.content import utils
+from protection_dashboard.content.page_frame import SessionProjectsMixin
+from protection_dashboard.content.protection_schedules import forms, tables
+from protection_dashboard.content.protection_schedules import policy as schedule_policy
+from protection_dashboard.protection import base as protection_base
+from protection_dashboard.schedules import retention
+
+INDEX_URL = reverse_lazy('horizon:project:protection_schedules:index')
+
+#: How to name the resources of a type from their ids (one cached list per type).
+RESOURCE_NAMES = {
+    'OS::Cinder::Volume': lambda request, ids: api.cinder.volume_names(request, ids),
+}
+
+
+def enforce(request, rules) -> None:
+    if not policy.check(rules, request):
+        raise exceptions.NotAuthorized
+
+
+def join_resource_names(request, schedules) -> None:
+    """Name each schedule's resources (``resource_names``), one list per resource type."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for schedule in schedules:
+        wanted[schedule.resource_type].update(schedule.resources)
+    names: dict[str, str] = {}
+    for type_name, ids in wanted.items():
+        lookup = RESOURCE_NAMES.get(type_name)
+        if lookup is None:
+            continue
+        try:
+            names.update(lookup(request, frozenset(ids)))
+        except Exception:
+            utils.handle_error(request, _("Unable to retrieve the resources' names."))
+    for schedule in schedules:
+        schedule.resource_names = names
+
+
+class IndexView(SessionProjectsMixin, horizon_tables.DataTableView):
+    """The schedules, from one call per kind (triggers, workflows, runs), joined."""
+
+    table_class = tables.SchedulesTable
+    page_title = _("Protection Schedules")
+    template_name = 'protection_dashboard/protection_schedules/index.html'
+    all_projects = False
+    list_rules = schedule_policy.LIST
+
+    def dispatch(self, request, *args, **kwargs):
+        enforce(request, self.list_rules)
+        return super().dispatch(request, *args, **kwargs)
+
+    def join(self, schedules) -> None:
+        join_resource_names(self.request, schedules)
+
+    def get_data(self):
+        try:
+            schedules = api.mistral.schedule_list(self.request, all_projects=self.all_projects)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the protection schedules."))
+            return []
+        self.join(schedules)
+        return schedules
+
+
+class CreateView(SessionProjectsMixin, horizon_forms.ModalFormView):
+    form_class = forms.CreateScheduleForm
+    template_name = 'protection_dashboard/protection_schedules/create.html'
+    modal_id = 'create_schedule_modal'
+    page_title = _("Create Protection Schedule")
+    submit_label = _("Create Schedule")
+    submit_url = reverse_lazy('horizon:project:protection_schedules:create')
+    success_url = cancel_url = INDEX_URL
+
+    def dispatch(self, request, *args, **kwargs):
+        enforce(request, schedule_policy.CREATE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['preview'] = context['form'].preview()
+        return context
+
+
+class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
+    """One schedule: what it is, its runs (newest first) and the points it made."""
+
+    table_class = tables.RunsTable
+    template_name = 'protection_dashboard/protection_schedules/detail.html'
+    page_title = '{{ schedule.name }}'
+
+    def dispatch(self, request, *args, **kwargs):
+        enforce(request, schedule_policy.GET)
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def schedule(self):
+        try:
+            schedule = api.mistral.schedule_get(self.request, self.kwargs['schedule_id'])
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the protection schedule."),
+                               redirect=INDEX_URL)
+        join_resource_names(self.request, [schedule])
+        return schedule
+
+    def get_data(self):
+        try:
+            return api.mistral.schedule_runs(self.request, self.schedule.id)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the schedule's runs."))
+            return []
+
+    def points(self) -> list | None:
+        """The points of the schedule's plugin that carry its tag, newest first."""
+        try:
+            plugin = protection_base.get(self.schedule.plugin)
+        except KeyError:
+            return None
+        try:
+            listed = plugin.list_points(self.request)
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the schedule's points."))
+            return None
+        own = [point for point in listed
+               if (getattr(point, 'metadata', None) or {}).get(retention.SCHEDULE_TAG)
+               == self.schedule.id]
+        return sorted(own, key=lambda point: point.created_at, reverse=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(schedule=self.schedule, points=self.points(),
+                       pattern=tables.pattern_text(self.schedule),
+                       resources=tables.resources_text(self.schedule),
+                       next_run=tables.next_run(self.schedule))
+        return context

@@ -1,0 +1,306 @@
+"""The Protection Schedules panels: the table, the create form, run now, delete, the
+detail, the admin list, and the workflow service's policy in the views."""
+
+import datetime
+from unittest import mock
+
+import yaml
+from django.urls import reverse
+from mistralclient.api import base as mistral_base
+from openstack_dashboard.test import helpers
+
+from protection_dashboard import api
+from protection_dashboard.api import cinder, mistral
+from protection_dashboard.api.base import Page
+from protection_dashboard.schedules.retention import SCHEDULE_TAG
+from tests.unit.fakes import fake, service_policy
+from tests.unit.test_schedule_api import MISTRAL_ENDPOINT, ONE, TWO, execution, trigger
+
+INDEX_URL = reverse('horizon:project:protection_schedules:index')
+CREATE_URL = reverse('horizon:project:protection_schedules:create')
+DETAIL_URL = reverse('horizon:project:protection_schedules:detail', args=(ONE,))
+ADMIN_URL = reverse('horizon:admin:protection_schedules:index')
+#: Mistral's default rules, with creating and deleting made admin-only.
+MEMBER_READS_ONLY = {
+    'cron_triggers:list': 'role:member', 'workflows:list': 'role:member',
+    'executions:list': 'role:member', 'cron_triggers:get': 'role:member',
+    'workflows:create': 'role:admin', 'cron_triggers:create': 'role:admin',
+    'cron_triggers:delete': 'role:admin', 'workflows:delete': 'role:admin',
+    'executions:create': 'role:admin',
+}
+
+
+def make_schedule(schedule_id=ONE, last_run=None, **attrs):
+    schedule = mistral.Schedule(_trigger(schedule_id, **attrs))
+    schedule.last_run = last_run
+    return schedule
+
+
+def _trigger(schedule_id, **attrs):
+    resource = mock.Mock()
+    for key, value in trigger(schedule_id, **attrs).items():
+        setattr(resource, key, value)
+    return resource
+
+
+def make_run(schedule_id, index, state='SUCCESS', state_info=None):
+    return fake(mistral.Execution, **execution(schedule_id, index, state, state_info))
+
+
+def make_volume(volume_id, name):
+    return fake(cinder.Volume, id=volume_id, name=name, status='available',
+                attachments=[], **{'os-vol-tenant-attr:tenant_id': '1'})
+
+
+class SchedulesTestCase(helpers.TestCase):
+    """Horizon's test user (a member), the workflow service in the catalog."""
+
+    def setUp(self):
+        super().setUp()
+        self.service_catalog.append(MISTRAL_ENDPOINT)
+
+
+class IndexTests(SchedulesTestCase):
+
+    @helpers.create_mocks({api.mistral: ['schedule_list'], api.cinder: ['volume_names']})
+    def test_table_shows_pattern_preview_next_and_last_run_in_the_users_timezone(self):
+        failed = make_run(ONE, 3, 'ERROR', 'Quota exceeded for snapshots')
+        self.mock_schedule_list.return_value = [
+            make_schedule(ONE, last_run=failed, name='nightly', resources=('vol-1', 'vol-2')),
+            make_schedule(TWO, name='weekly')]
+        self.mock_volume_names.return_value = {'vol-1': 'database', 'vol-2': 'logs'}
+        self.client.cookies['django_timezone'] = 'Europe/Berlin'
+        response = self.client.get(INDEX_URL)
+        self.assertEqual(200, response.status_code)
+        self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=False)
+        for text in ('nightly', 'weekly', 'database, logs', '30 2 * * * (Every day at 02:30 (UTC))',
+                     # 02:30 UTC in December is 03:30 in Berlin.
+                     'Dec. 4, 2026, 3:30 a.m. CET',
+                     'Dec. 3, 2026, 3:30 a.m. CET: Quota exceeded for snapshots',
+                     'Never run', 'Run Schedule Now', 'Create Schedule',
+                     reverse('horizon:project:protection_schedules:detail', args=(TWO,))):
+            self.assertContains(response, text)
+
+    @helpers.create_mocks({api.mistral: ['schedule_list']})
+    def test_workflow_service_down_is_a_banner(self):
+        self.mock_schedule_list.side_effect = mistral_base.APIException(503, 'down')
+        response = self.client.get(INDEX_URL)
+        self.assertEqual(200, response.status_code)
+        self.assertMessageCount(response, error=1)
+
+    def test_absent_without_the_workflow_service(self):
+        self.service_catalog.remove(MISTRAL_ENDPOINT)
+        response = self.client.get(INDEX_URL)
+        self.assertEqual(403, response.status_code)
+        elsewhere = self.client.get(reverse('horizon:settings:user:index'))
+        self.assertNotContains(elsewhere, INDEX_URL)
+
+    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_run_now'],
+                           api.cinder: ['volume_names']})
+    def test_run_now_starts_a_run(self):
+        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_volume_names.return_value = {}
+        self.mock_schedule_run_now.return_value = make_run(ONE, 4, 'RUNNING')
+        response = self.client.post(INDEX_URL, {'action': 'schedules__run_now__' + ONE})
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_schedule_run_now.assert_called_once_with(mock.ANY, ONE)
+
+    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete'],
+                           api.cinder: ['volume_names']})
+    def test_delete_says_the_points_stay_and_deletes_the_schedule(self):
+        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_volume_names.return_value = {}
+        page = self.client.get(INDEX_URL)
+        self.assertContains(page, 'The protection points it made are kept')
+        response = self.client.post(INDEX_URL, {'action': 'schedules__delete__' + ONE})
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)
+
+    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete',
+                                         'schedule_run_now'],
+                           api.cinder: ['volume_names']})
+    def test_buttons_and_actions_follow_the_workflow_policy(self):
+        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_volume_names.return_value = {}
+        with service_policy('workflow', MEMBER_READS_ONLY):
+            page = self.client.get(INDEX_URL)
+            self.client.post(INDEX_URL, {'action': 'schedules__delete__' + ONE})
+            self.client.post(INDEX_URL, {'action': 'schedules__run_now__' + ONE})
+        self.assertEqual(200, page.status_code)
+        for text in ('Delete Schedule', 'Run Schedule Now', CREATE_URL):
+            self.assertNotContains(page, text)
+        self.mock_schedule_delete.assert_not_called()
+        self.mock_schedule_run_now.assert_not_called()
+
+    @helpers.create_mocks({api.mistral: ['schedule_get', 'schedule_runs']})
+    def test_row_update_shows_the_newest_run(self):
+        self.mock_schedule_get.return_value = make_schedule(ONE, name='nightly')
+        self.mock_schedule_runs.return_value = [make_run(ONE, 4, 'RUNNING')]
+        response = self.client.get(INDEX_URL, {'action': 'row_update', 'table': 'schedules',
+                                               'obj_id': ONE},
+                                   HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertEqual(200, response.status_code)
+        self.assertContains(response, 'Running')
+        self.mock_schedule_runs.assert_called_once_with(mock.ANY, ONE, limit=1,
+                                                        all_projects=False)
+
+
+class CreateTests(SchedulesTestCase):
+
+    def valid(self, **changes):
+        data = {'schedule_name': 'nightly <% $ %>', 'resource_type': 'OS::Cinder::Volume',
+                'resources': ['vol-1', 'vol-2'], 'plugin': 'volume_snapshot',
+                'cron_pattern': '30 2 * * *', 'keep_newest': '3'}
+        data.update(changes)
+        return data
+
+    def _mock_volumes(self):
+        self.mock_volume_list_paged.return_value = Page(
+            [make_volume('vol-1', 'database'), make_volume('vol-2', 'logs')])
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged']})
+    def test_form_offers_the_projects_volumes_and_previews_the_pattern(self):
+        self._mock_volumes()
+        self.client.cookies['django_timezone'] = 'Europe/Berlin'
+        with mock.patch('django.utils.timezone.now', return_value=datetime.datetime(
+                2026, 12, 3, 12, 0, tzinfo=datetime.UTC)):
+            response = self.client.get(CREATE_URL)
+        self.assertEqual(200, response.status_code)
+        form = response.context['form']
+        self.assertEqual([('vol-1', 'database'), ('vol-2', 'logs')],
+                         list(form.fields['resources'].choices))
+        self.assertEqual([('volume_snapshot', 'Volume Snapshot')],
+                         list(form.fields['plugin'].choices))
+        for absent in ('keep_daily', 'keep_weekly', 'keep_monthly'):
+            self.assertNotIn(absent, form.fields)
+        self.mock_volume_list_paged.assert_called_once_with(
+            mock.ANY, search_opts={}, marker=None, prev_marker=None, limit=1000)
+        for text in ('Every day at 02:30 (UTC)', 'Dec. 4, 2026, 3:30 a.m. CET',
+                     'Dec. 5, 2026, 3:30 a.m. CET', 'Dec. 6, 2026, 3:30 a.m. CET'):
+            self.assertContains(response, text)
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
+    def test_invalid_pattern_is_a_field_error_and_no_call(self):
+        self._mock_volumes()
+        response = self.client.post(CREATE_URL, self.valid(cron_pattern='30 25 * * *'))
+        self.assertFormErrors(response, 1)
+        self.assertIn('The hour field “25” is not valid',
+                      str(response.context['form'].errors['cron_pattern']))
+        self.mock_schedule_create.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
+    def test_invalid_retention_is_a_field_error_and_no_call(self):
+        self._mock_volumes()
+        for keep in ('0', '101', 'x'):
+            response = self.client.post(CREATE_URL, self.valid(keep_newest=keep))
+            self.assertFormErrors(response, 1)
+            self.assertIn('keep_newest', response.context['form'].errors)
+        self.mock_schedule_create.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
+    def test_a_resource_not_offered_is_refused_without_a_call(self):
+        self._mock_volumes()
+        response = self.client.post(CREATE_URL, self.valid(resources=['vol-9']))
+        self.assertIn('resources', response.context['form'].errors)
+        self.mock_schedule_create.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_create', 'new_schedule_id']})
+    def test_valid_post_creates_the_workflow_and_trigger_from_the_schedule(self):
+        self._mock_volumes()
+        self.mock_new_schedule_id.return_value = ONE
+        self.mock_schedule_create.return_value = make_schedule(ONE, name='nightly <% $ %>')
+        response = self.client.post(CREATE_URL, self.valid())
+        self.assertNoFormErrors(response)
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        (_request, schedule_id, definition, pattern, workflow_input), _kw = \
+            self.mock_schedule_create.call_args
+        self.assertEqual((ONE, '30 2 * * *'), (schedule_id, pattern))
+        document = yaml.safe_load(definition)
+        self.assertIn('take(3)', document['pd_schedule_' + ONE]['tasks']['list_points'][
+            'publish']['expired'])
+        # The user's text is input only, never in the definition.
+        self.assertNotIn('nightly', definition)
+        self.assertEqual(['vol-1', 'vol-2'], workflow_input['resources'])
+        self.assertEqual('nightly <% $ %>', workflow_input['name'])
+        self.assertEqual({'name': 'nightly <% $ %>', 'resource_type': 'OS::Cinder::Volume',
+                          'plugin': 'volume_snapshot', 'keep_newest': 3},
+                         workflow_input['schedule'])
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
+    def test_the_services_refusal_is_shown_in_the_form(self):
+        self._mock_volumes()
+        self.mock_schedule_create.side_effect = mistral_base.APIException(
+            400, 'Invalid cron trigger pattern')
+        response = self.client.post(CREATE_URL, self.valid())
+        self.assertEqual(200, response.status_code)
+        self.assertContains(response, 'Invalid cron trigger pattern')
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
+    def test_create_needs_the_workflow_rules(self):
+        with service_policy('workflow', MEMBER_READS_ONLY):
+            get = self.client.get(CREATE_URL)
+            post = self.client.post(CREATE_URL, self.valid())
+        for response in (get, post):
+            self.assertEqual(403, response.status_code)
+        self.mock_volume_list_paged.assert_not_called()
+        self.mock_schedule_create.assert_not_called()
+
+
+class DetailTests(SchedulesTestCase):
+
+    @helpers.create_mocks({api.mistral: ['schedule_get', 'schedule_runs'],
+                           api.cinder: ['volume_names', 'volume_snapshot_list']})
+    def test_detail_shows_runs_with_errors_and_the_schedules_points(self):
+        self.mock_schedule_get.return_value = make_schedule(ONE, name='nightly')
+        self.mock_schedule_runs.return_value = [
+            make_run(ONE, 2, 'ERROR', 'Volume vol-1 could not be found'), make_run(ONE, 1)]
+        self.mock_volume_names.return_value = {'vol-1': 'database'}
+        self.mock_volume_snapshot_list.return_value = [
+            fake(cinder.VolumeSnapshot, id='s-own', name='made-by-schedule', status='available',
+                 created_at='2026-12-01T02:30:00', metadata={SCHEDULE_TAG: ONE}),
+            fake(cinder.VolumeSnapshot, id='s-hand', name='made-by-hand', status='available',
+                 created_at='2026-12-01T03:00:00', metadata={}),
+            fake(cinder.VolumeSnapshot, id='s-other', name='other-schedule',
+                 status='available', created_at='2026-12-01T04:00:00',
+                 metadata={SCHEDULE_TAG: TWO})]
+        response = self.client.get(DETAIL_URL)
+        self.assertEqual(200, response.status_code)
+        for text in ('nightly', 'database', 'Volume vol-1 could not be found', 'Success',
+                     'made-by-schedule', 'the newest 3 points'):
+            self.assertContains(response, text)
+        for text in ('made-by-hand', 'other-schedule'):
+            self.assertNotContains(response, text)
+
+    @helpers.create_mocks({api.mistral: ['mistralclient']})
+    def test_a_malformed_id_goes_back_to_the_list_without_a_call(self):
+        response = self.client.get(reverse('horizon:project:protection_schedules:detail',
+                                           args=('nope',)))
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_mistralclient.assert_not_called()
+
+
+class AdminTests(SchedulesTestCase, helpers.BaseAdminViewTests):
+
+    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete']})
+    def test_every_projects_schedules_listed_with_delete_only(self):
+        self.mock_schedule_list.return_value = [
+            make_schedule(ONE, name='theirs', project_id='other-project')]
+        response = self.client.get(ADMIN_URL)
+        self.assertEqual(200, response.status_code)
+        self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=True)
+        for text in ('theirs', 'other-project', 'vol-1', 'Delete Schedule'):
+            self.assertContains(response, text)
+        self.assertNotContains(response, 'Run Schedule Now')
+        response = self.client.post(ADMIN_URL, {'action': 'schedules__delete__' + ONE})
+        self.assertRedirectsNoFollow(response, ADMIN_URL)
+        self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)
+
+
+class AdminPageForMembersTests(SchedulesTestCase):
+
+    @helpers.create_mocks({api.mistral: ['schedule_list']})
+    def test_members_get_not_authorized(self):
+        response = self.client.get(ADMIN_URL)
+        self.assertEqual(403, response.status_code)
+        self.mock_schedule_list.assert_not_called()
