@@ -81,6 +81,17 @@ class IndexTests(SchedulesTestCase):
                      reverse('horizon:project:protection_schedules:detail', args=(TWO,))):
             self.assertContains(response, text)
 
+    @helpers.create_mocks({api.mistral: ['schedule_list'], api.cinder: ['volume_names']})
+    def test_only_a_row_whose_newest_run_is_under_way_polls(self):
+        self.mock_schedule_list.return_value = [
+            make_schedule(ONE, last_run=make_run(ONE, 1, 'RUNNING')),
+            make_schedule(TWO), make_schedule('3' * 32, last_run=make_run('3' * 32, 1))]
+        self.mock_volume_names.return_value = {}
+        table = self.client.get(INDEX_URL).context['table']
+        # Horizon's script polls the rows of class 'warning'.
+        self.assertEqual({ONE: 'warning', TWO: 'status_up', '3' * 32: 'status_up'},
+                         {row.datum.id: row.status_class for row in table.get_rows()})
+
     @helpers.create_mocks({api.mistral: ['schedule_list']})
     def test_workflow_service_down_is_a_banner(self):
         self.mock_schedule_list.side_effect = mistral_base.APIException(503, 'down')

@@ -19,6 +19,8 @@ from protection_dashboard.schedules import cron
 
 #: A run's state: steady (True), failed (False); others (RUNNING, PAUSED) poll.
 RUN_STATES = (('SUCCESS', True), ('ERROR', False), ('CANCELLED', False))
+#: The newest run's state; a schedule that never ran (None) is steady too.
+LAST_RUN_STATES = ((None, True), *RUN_STATES)
 RUN_STATE_DISPLAY = (
     ('SUCCESS', _("Success")),
     ('ERROR', _("Error")),
@@ -162,7 +164,7 @@ class UpdateRow(tables.Row):
 
 def last_run_column() -> tables.Column:
     return tables.Column(last_run_state, verbose_name=_("Last Result"), status=True,
-                         status_choices=RUN_STATES, display_choices=RUN_STATE_DISPLAY,
+                         status_choices=LAST_RUN_STATES, display_choices=RUN_STATE_DISPLAY,
                          empty_value='-')
 
 
