@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from protection_dashboard.api.base import check_id
-from protection_dashboard.protection.base import ProtectionPlugin, ScheduleAction
 from protection_dashboard.schedules.retention import SCHEDULE_TAG, Retention
+
+if TYPE_CHECKING:  # the plugins import the service layer, which names workflows here
+    from protection_dashboard.protection.base import ProtectionPlugin, ScheduleAction
 
 #: The tag of every workflow of ours, to list the schedules among the project's workflows.
 WORKFLOW_TAG = 'protection-dashboard'
