@@ -12,6 +12,7 @@ executions) joined here, never a call per schedule.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -29,11 +30,27 @@ SERVICE = 'mistral'
 RECENT_RUNS_LIMIT = 500
 
 
+#: A failed action in a run's ``state_info``: Mistral quotes the service's message
+#: (``msg='CinderAction.volume_snapshots.create failed: Volume ... (HTTP 404)
+#: (Request-ID: ...)'``) inside its own explanation of the failed tasks.
+_ACTION_ERROR = re.compile(
+    r"msg='(?:\w+\.[\w.]+ failed: )?(.*?)(?: \(Request-ID: [^)]*\))?'\]", re.DOTALL)
+
+
 class Execution(base.APIResourceWrapper):
     """One run of a schedule's workflow."""
 
     _attrs = ['id', 'workflow_name', 'state', 'state_info', 'created_at', 'updated_at',
               'project_id']
+
+    @property
+    def error(self) -> str | None:
+        """Why the run failed: the services' messages, else Mistral's whole explanation."""
+        info = self.state_info
+        if self.state != 'ERROR' or not info:
+            return None
+        messages = dict.fromkeys(message.strip() for message in _ACTION_ERROR.findall(info))
+        return '; '.join(messages) if messages else info
 
 
 class Schedule(base.APIResourceWrapper):

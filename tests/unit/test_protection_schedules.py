@@ -14,7 +14,14 @@ from protection_dashboard.api import cinder, mistral
 from protection_dashboard.api.base import Page
 from protection_dashboard.schedules.retention import SCHEDULE_TAG
 from tests.unit.fakes import fake, service_policy
-from tests.unit.test_schedule_api import MISTRAL_ENDPOINT, ONE, TWO, execution, trigger
+from tests.unit.test_schedule_api import (
+    FAILED_RUN_INFO,
+    MISTRAL_ENDPOINT,
+    ONE,
+    TWO,
+    execution,
+    trigger,
+)
 
 INDEX_URL = reverse('horizon:project:protection_schedules:index')
 CREATE_URL = reverse('horizon:project:protection_schedules:create')
@@ -265,7 +272,7 @@ class DetailTests(SchedulesTestCase):
     def test_detail_shows_runs_with_errors_and_the_schedules_points(self):
         self.mock_schedule_get.return_value = make_schedule(ONE, name='nightly')
         self.mock_schedule_runs.return_value = [
-            make_run(ONE, 2, 'ERROR', 'Volume vol-1 could not be found'), make_run(ONE, 1)]
+            make_run(ONE, 2, 'ERROR', FAILED_RUN_INFO), make_run(ONE, 1)]
         self.mock_volume_names.return_value = {'vol-1': 'database'}
         self.mock_volume_snapshot_list.return_value = [
             fake(cinder.VolumeSnapshot, id='s-own', name='made-by-schedule', status='available',
@@ -277,10 +284,11 @@ class DetailTests(SchedulesTestCase):
                  metadata={SCHEDULE_TAG: TWO})]
         response = self.client.get(DETAIL_URL)
         self.assertEqual(200, response.status_code)
-        for text in ('nightly', 'database', 'Volume vol-1 could not be found', 'Success',
+        for text in ('nightly', 'database', 'Volume vol-9 could not be found. (HTTP 404)',
+                     'Success',
                      'made-by-schedule', 'the newest 3 points'):
             self.assertContains(response, text)
-        for text in ('made-by-hand', 'other-schedule'):
+        for text in ('made-by-hand', 'other-schedule', 'mistral_lib', 'Request-ID'):
             self.assertNotContains(response, text)
 
     @helpers.create_mocks({api.mistral: ['mistralclient']})

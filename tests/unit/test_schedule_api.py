@@ -193,3 +193,28 @@ class ScheduleTests(MistralTestCase):
                 with self.assertRaises(pd_exceptions.InvalidId):
                     mistral.schedule_get(self.request, bad)
         self.assertEqual([], http.request_history)
+
+
+#: A failed run's state_info as Mistral 2026.2 wrote it on the local cloud (a volume
+#: that does not exist).
+FAILED_RUN_INFO = (
+    "Failure caused by error in tasks: protect\n\n  protect [task_ex_id=3e33dfca] -> One or "
+    "more actions had failed.\n    [action_ex_id=5bbd7812, idx=0]: The action raised an "
+    "exception [action=<mistral_lib.actions.base.CinderAction object at 0x7f0a4dd679d0>, "
+    "action_ex_id=5bbd7812, msg='CinderAction.volume_snapshots.create failed: Volume "
+    "vol-9 could not be found. (HTTP 404) (Request-ID: req-922e83ca)']\n")
+
+
+def run_with(state, state_info):
+    return mistral.Execution(type('Run', (), {'state': state, 'state_info': state_info}))
+
+
+def test_a_failed_runs_error_is_the_services_message():
+    assert run_with('ERROR', FAILED_RUN_INFO).error == (
+        'Volume vol-9 could not be found. (HTTP 404)')
+
+
+def test_a_failed_runs_error_without_an_action_message_is_mistrals_text():
+    assert run_with('ERROR', 'Workflow timed out').error == 'Workflow timed out'
+    assert run_with('SUCCESS', None).error is None
+    assert run_with('RUNNING', 'whatever').error is None

@@ -75,8 +75,8 @@ def last_run_text(schedule) -> str:
     if run is None:
         return str(NEVER_RUN)
     started = run_started(run)
-    if run.state == 'ERROR' and run.state_info:
-        return _("%(time)s: %(error)s") % {'time': started, 'error': run.state_info}
+    if run.error:
+        return _("%(time)s: %(error)s") % {'time': started, 'error': run.error}
     return started
 
 
@@ -193,8 +193,7 @@ class RunsTable(tables.DataTable):
     updated = tables.Column(run_updated, verbose_name=_("Updated"))
     state = tables.Column('state', verbose_name=_("Result"), status=True,
                           status_choices=RUN_STATES, display_choices=RUN_STATE_DISPLAY)
-    state_info = tables.WrappingColumn('state_info', verbose_name=_("Error"),
-                                       empty_value='')
+    error = tables.WrappingColumn('error', verbose_name=_("Error"), empty_value='')
 
     class Meta:
         name = 'runs'
