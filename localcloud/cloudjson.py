@@ -23,6 +23,7 @@ ENDPOINTS = {
     "volumev3": "http://127.0.0.1:8776/v3/%(project_id)s",
     "sharev2": "http://127.0.0.1:8786/v2",
     "network": "http://127.0.0.1:9696",
+    "workflowv2": "http://127.0.0.1:8989/v2",
 }
 
 VERSIONED_APIS = (

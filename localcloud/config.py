@@ -29,7 +29,9 @@ SHARE_TYPE = "default"
 FLAVOR = "m1.tiny"
 IMAGE = "tiny-image"
 
-DATABASES = ["glance", "cinder", "manila", "nova_api", "nova", "nova_cell0", "neutron"]
+DATABASES = [
+    "glance", "cinder", "manila", "nova_api", "nova", "nova_cell0", "neutron", "mistral",
+]  # fmt: skip
 
 API_PORTS = {
     "keystone": 5000,
@@ -39,7 +41,10 @@ API_PORTS = {
     "cinder-api": 8776,
     "manila-api": 8786,
     "neutron-api": 9696,
+    "mistral-api": 8989,
 }
+# RabbitMQ virtual hosts of their own (the other services share "/").
+RABBIT_VHOSTS = ["mistral"]
 
 
 class CloudError(Exception):

@@ -80,6 +80,9 @@ def db_sync_jobs(p):
         "cinder": [manage(p, "cinder-manage", "cinder") + ["db", "sync"]],
         "manila": [manage(p, "manila-manage", "manila") + ["db", "sync"]],
         "neutron": [manage(p, "neutron-db-manage", "neutron") + ["upgrade", "heads"]],
+        # populate: Mistral's standard actions and workflows (the OpenStack clients' too)
+        "mistral": [manage(p, "mistral-db-manage", "mistral") + ["upgrade", "head"],
+                    manage(p, "mistral-db-manage", "mistral") + ["populate"]],
         "nova": [
             nm + ["api_db", "sync"],
             nm + ["cell_v2", "map_cell0", "--database_connection", db_url(p, "nova_cell0")],

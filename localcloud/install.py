@@ -19,6 +19,8 @@ REQUIREMENTS = [
     "cinder==29.0.0",
     "manila==23.0.1",
     "neutron==29.0.0",
+    "mistral==23.0.0",
+    "mistral-extra==17.0.0",
     "keystoneauth1>=5.16.0",
     "oslo.versionedobjects>=3.12.0",
     "gunicorn",
@@ -27,6 +29,7 @@ REQUIREMENTS = [
     "python-manilaclient",
     "python-novaclient",
     "python-glanceclient",
+    "python-mistralclient",
     "python-openstackclient",
     "osc-placement",
 ]

@@ -16,7 +16,8 @@ from localcloud import auth
 
 CFG = json.loads(os.environ["LOCALCLOUD_CONFIG"])
 BASE = "http://127.0.0.1"
-SERVICE_USERS = ["nova", "cinder", "manila", "glance", "placement", "neutron"]
+# mistral is also the trustee of the cron triggers' Keystone trusts.
+SERVICE_USERS = ["nova", "cinder", "manila", "glance", "placement", "neutron", "mistral"]
 ENDPOINTS = [
     # (service name, type, url, description)
     ("glance", "image", BASE + ":9292", "Image service"),
@@ -27,6 +28,7 @@ ENDPOINTS = [
     ("manilav2", "sharev2", BASE + ":8786/v2", "Shared File Systems v2"),
     ("manila", "shared-file-system", BASE + ":8786/v2", "Shared File Systems"),
     ("neutron", "network", BASE + ":9696", "Networking"),
+    ("mistral", "workflowv2", BASE + ":8989/v2", "Workflow service"),
 ]
 QUOTA = 1000
 

@@ -1,6 +1,7 @@
 """Readiness checks: bounded waits until processes, APIs and service heartbeats are up."""
 
 import datetime
+import json
 import time
 
 from localcloud.config import VOLUME_BACKEND_HOST, CloudError, ServiceDied
@@ -84,6 +85,24 @@ def services_up(run, names, token, project_id):
     return set(names) <= up
 
 
+MISTRAL_ACTIONS = "http://127.0.0.1:8989/v2/action_executions"
+NOOP = {"name": "std.noop", "params": json.dumps({"run_sync": True, "save_result": False})}
+
+
+def workflow_engine_works(run, token):
+    """Mistral's engine and executor run an action (``std.noop``) that the API hands over:
+    the servers of mistral-engine have no heartbeat record to read."""
+    check_alive(run.paths, "mistral-engine")
+    code, data, _ = http("POST", MISTRAL_ACTIONS, token,
+                         body=NOOP, timeout=30)  # fmt: skip
+    return code == 201 and data.get("state") == "SUCCESS"
+
+
+def wait_workflow_engine(run, timeout, token):
+    wait_for("the Mistral engine to run an action", lambda: workflow_engine_works(run, token),
+             timeout, run.paths.logfile("mistral-engine"))  # fmt: skip
+
+
 def wait_service_ready(run, svc, timeout):
     """Wait until one service does its job: MariaDB answers SQL, an API answers HTTP, a
     port is open, or an oslo.service daemon reported after this run started it."""
@@ -104,6 +123,8 @@ def wait_service_ready(run, svc, timeout):
             return port_open(svc.port)
 
         wait_for("%s on 127.0.0.1:%d" % (svc.name, svc.port), check, timeout, log)
+    elif svc.name == "mistral-engine":
+        wait_workflow_engine(run, timeout, admin_token()[0])
     else:
         token, project_id = admin_token()
         wait_for("%s to report up" % svc.name,
@@ -156,3 +177,5 @@ def wait_ready(run, svcs, timeout):
     if not compute_host_mapped(p):
         say("  discovering the compute host")
         discover_compute_hosts(p)
+    wait_workflow_engine(run, timeout, token)
+    run.step("mistral engine runs actions")

@@ -23,6 +23,7 @@ CONFIGS = [
     ("manila.conf", "manila/manila.conf", "manila"),
     ("nova.conf", "nova/nova.conf", "nova"),
     ("neutron.conf", "neutron/neutron.conf", "neutron"),
+    ("mistral.conf", "mistral/mistral.conf", "mistral"),
 ]
 
 # Files shipped in the venv's etc/ that the services read as they are.
@@ -51,6 +52,7 @@ STATE_DIRS = [
     ("data", "nova", "instances"),
     ("data", "nova", "locks"),
     ("data", "neutron", "locks"),
+    ("data", "mistral", "locks"),
     ("data", "rabbitmq", "mnesia"),
     ("data", "rabbitmq", "home"),
     ("log", "rabbitmq"),
@@ -94,6 +96,7 @@ def render(p, template, dest, service_user=None):
         "repo": REPO_ROOT,
         "service_password": PASSWORDS["service"],
         "transport_url": "rabbit://guest:guest@127.0.0.1:%d/" % RABBIT_PORT,
+        "transport_url_mistral": "rabbit://guest:guest@127.0.0.1:%d/mistral" % RABBIT_PORT,
     }
     for db in DATABASES:
         values["db_url_" + db] = db_url(p, db)

@@ -48,7 +48,12 @@ ONE_PROCESS = {
     "cinder-backup": "cinder.cmd.backup",
     "manila-scheduler": "manila.cmd.scheduler",
     "manila-share": "manila.cmd.share",
+    "mistral-engine": "mistral.cmd.launch",
 }
+
+# The Mistral servers a cron trigger needs besides the API, run in one process:
+# the engine runs workflows, the executor their actions, periodic the cron triggers.
+MISTRAL_SERVERS = "engine,executor,periodic"
 
 
 def gunicorn(p, name, port, module, conf, threads=4, env=None, code=()):
@@ -91,16 +96,17 @@ def neutron_plugins(p):
     return os.path.join(p.state, "lib", "neutron")
 
 
-def daemon(p, name, conf, code=()):
+def daemon(p, name, conf, code=(), args=()):
     """An oslo.service daemon: the venv's console script, or a generated launcher that
     runs it in one process (named like the script: the services name their binary and
     log after it)."""
     if name not in ONE_PROCESS:
-        return Service(name, [p.vbin(name), "--config-file", conf], env=PYTHON_ENV, code=code)
+        return Service(name, [p.vbin(name), "--config-file", conf, *args], env=PYTHON_ENV,
+                       code=code)  # fmt: skip
     source = "from %s import main\nfrom localcloud import oneproc\noneproc.install()" % (
         ONE_PROCESS[name]
     )
-    return Service(name, [os.path.join(p.bin, name), "--config-file", conf],
+    return Service(name, [os.path.join(p.bin, name), "--config-file", conf, *args],
                    launcher=LAUNCHER % (p.vbin("python"), source), env=PYTHON_ENV,
                    code=list(code) + ["oneproc.py"])  # fmt: skip
 
@@ -167,6 +173,7 @@ def services(p):
     cinder_conf = p.conf("cinder")
     manila_conf = p.conf("manila")
     nova_conf = p.conf("nova")
+    mistral_conf = p.conf("mistral")
     return [
         mariadb(p),
         Service(
@@ -246,6 +253,9 @@ def services(p):
         ),
         daemon(p, "nova-scheduler", nova_conf),
         nova_compute(p, nova_conf),
+        gunicorn(p, "mistral-api", 8989, "mistral.wsgi", mistral_conf,
+                 env={"MISTRAL_CONFIG_FILE": mistral_conf}),  # fmt: skip
+        daemon(p, "mistral-engine", mistral_conf, args=["--server", MISTRAL_SERVERS]),
     ]
 
 

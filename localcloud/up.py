@@ -3,6 +3,7 @@
 import json
 import os
 
+from localcloud.broker import ensure_vhosts
 from localcloud.cloudjson import static_info, write_cloud_json
 from localcloud.config import API_PORTS, AUTH_URL, PASSWORDS, REGION, ServiceDied
 from localcloud.database import (
@@ -55,6 +56,7 @@ def start_infra(run, svcs):
 
 def wait_rabbit(run, svcs):
     wait_service_ready(run, by_name(svcs)["rabbitmq"], INFRA_WAIT)
+    ensure_vhosts(run.paths)
     run.step("RabbitMQ answers")
 
 

@@ -1,10 +1,13 @@
 """Which protection points a schedule's run deletes: a pure function of the points.
 
 A schedule marks each point it makes with the metadata ``SCHEDULE_TAG`` = its id.
-The rule keeps the newest ``keep_newest`` points and, optionally, the first point
-of each of the last ``daily`` days, ``weekly`` ISO weeks and ``monthly`` months in
-the user's timezone (the first of a period, so a point once kept for its period
-stays kept until the period ages out). What is safe, whatever the rule:
+The rule applies to each resource of the schedule on its own ("keep the newest 7"
+keeps seven points of every volume, never seven in all, which could leave a
+volume with none): it keeps the resource's newest ``keep_newest`` points and,
+optionally, the first point of each of the last ``daily`` days, ``weekly`` ISO
+weeks and ``monthly`` months in the user's timezone (the first of a period, so a
+point once kept for its period stays kept until the period ages out). Points made
+in the same second are ordered by id. What is safe, whatever the rule:
 
 * a point without this schedule's tag (made by hand, or by another schedule) is
   never selected;
@@ -57,9 +60,11 @@ class Point:
     created_at: datetime.datetime
     schedule_id: str | None
     status: str
+    #: The protected resource (the point's parent: a snapshot's volume).
+    resource_id: str = ''
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> Point:
+    def from_record(cls, record: Mapping[str, Any], parent_key: str) -> Point:
         """A point from a service's record: Cinder and Manila give ``created_at`` as an
         ISO string in UTC without an offset, and the tag in ``metadata``."""
         created = record['created_at']
@@ -67,7 +72,8 @@ class Point:
             created = datetime.datetime.fromisoformat(created)
         return cls(id=record['id'], created_at=created,
                    schedule_id=(record.get('metadata') or {}).get(SCHEDULE_TAG),
-                   status=(record.get('status') or '').lower())
+                   status=(record.get('status') or '').lower(),
+                   resource_id=record.get(parent_key) or '')
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:
@@ -92,9 +98,15 @@ def _first_of_periods(points: list[Point], count: int, period: str,
     return {first[period_key] for period_key in sorted(first, reverse=True)[:count]}
 
 
+def _age(point: Point) -> tuple[datetime.datetime, str]:
+    """Oldest first; points of the same second (as the services store them) by id."""
+    return _aware(point.created_at), point.id
+
+
 def kept(retention: Retention, points: Iterable[Point]) -> set[str]:
-    """The ids the rule keeps among ``points`` (one schedule's successful points)."""
-    oldest_first = sorted(points, key=lambda point: _aware(point.created_at))
+    """The ids the rule keeps among ``points`` (one resource's successful points of
+    one schedule)."""
+    oldest_first = sorted(points, key=_age)
     result = {point.id for point in oldest_first[::-1][:retention.keep_newest]}
     zone = ZoneInfo(retention.timezone)
     for period in _PERIODS:
@@ -114,8 +126,10 @@ def to_delete(schedule_id: str, retention: Retention, points: Iterable[Point], *
     """
     if not protect_succeeded:
         return []
-    own = sorted((point for point in points if point.schedule_id == schedule_id),
-                 key=lambda point: _aware(point.created_at))
-    keep = kept(retention, (point for point in own if point.status in success_statuses))
+    own = sorted((point for point in points if point.schedule_id == schedule_id), key=_age)
+    keep: set[str] = set()
+    for resource_id in {point.resource_id for point in own}:
+        keep |= kept(retention, (point for point in own if point.resource_id == resource_id
+                                 and point.status in success_statuses))
     return [point.id for point in own
             if point.status in deletable_statuses and point.id not in keep]

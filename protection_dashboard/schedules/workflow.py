@@ -62,7 +62,8 @@ def _yaql_list(values: Collection[str]) -> str:
 
 
 def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retention) -> str:
-    """The YAQL selecting from the listing's result what a run deletes, oldest first.
+    """The YAQL selecting from the listing's result what a run deletes, oldest first:
+    per resource (the plugin's parent key), its newest N successful points are kept.
 
     Only the newest-N rule: the per-period counts (in the user's timezone) are not
     expressed in YAQL yet, and such a rule is refused rather than run differently.
@@ -71,13 +72,20 @@ def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retentio
         raise ValueError('daily, weekly and monthly retention cannot run in the workflow '
                          'service yet')
     tag = f"$.metadata != null and $.metadata.get('{SCHEDULE_TAG}') = '{schedule_id}'"
+    parent = plugin.parent_key
+    # A point is kept when fewer than N successful points of its resource are newer
+    # (later, or of the same second with a greater id, as retention orders them).
+    newer = (f'$ok.where($.{parent} = $p.{parent} and ($.created_at > $p.created_at or '
+             '($.created_at = $p.created_at and $.id > $p.id))).len()')
     # toList(): YAQL's where/select are lazy, and a variable is read more than once.
     return (f'let(own => task().result.where({tag}).toList()) -> '
-            f'let(keep => $own.where($.status in {_yaql_list(plugin.success_statuses)})'
-            f'.orderByDescending($.created_at).take({retention.keep_newest})'
+            f'let(ok => $own.where($.status in {_yaql_list(plugin.success_statuses)})'
+            '.toList()) -> '
+            f'let(keep => $ok.where(let(p => $) -> {newer} < {retention.keep_newest})'
             '.select($.id).toList()) -> '
             f'$own.where($.status in {_yaql_list(plugin.deletable_statuses)}'
-            ' and not ($.id in $keep)).orderBy($.created_at).select($.id).toList()')
+            ' and not ($.id in $keep)).orderBy($.created_at).thenBy($.id)'
+            '.select($.id).toList()')
 
 
 def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention) -> str:

@@ -20,9 +20,10 @@ SUCCESS = frozenset({"available"})
 DELETABLE = frozenset({"available", "error"})
 
 
-def point(pid: str, created: str, schedule: str | None = ME, status: str = "available"):
-    """A point made at ``created`` (UTC, as Cinder gives it: no offset)."""
-    return Point(pid, datetime.datetime.fromisoformat(created), schedule, status)
+def point(pid: str, created: str, schedule: str | None = ME, status: str = "available",
+          resource: str = "v1"):
+    """A point of ``resource`` made at ``created`` (UTC, as Cinder gives it: no offset)."""
+    return Point(pid, datetime.datetime.fromisoformat(created), schedule, status, resource)
 
 
 def daily_points(first: datetime.date, days: int) -> list[Point]:
@@ -38,6 +39,16 @@ THREE_OWN = [point("a", "2026-12-01T10:00:00"), point("b", "2026-12-02T10:00:00"
 CASES = [
     ("keeps the newest N", Retention(2), THREE_OWN, ["a"]),
     ("fewer than N: nothing", Retention(5), THREE_OWN, []),
+    ("each resource keeps its own newest N", Retention(1),
+     [*THREE_OWN, point("w-old", "2026-11-01T10:00:00", resource="v2"),
+      point("w-new", "2026-11-02T10:00:00", resource="v2")],
+     ["w-old", "a", "b"]),
+    ("a resource's only point stays, however new the others are", Retention(2),
+     [*THREE_OWN, point("w", "2026-01-01T10:00:00", resource="v2")], ["a"]),
+    ("points of the same second: the greater id is the newer", Retention(1),
+     [point("s2", "2026-12-01T10:00:00"), point("s1", "2026-12-01T10:00:00"),
+      point("s3", "2026-12-01T10:00:00")],
+     ["s1", "s2"]),
     ("exactly N: nothing", Retention(3), THREE_OWN, []),
     ("input order does not matter", Retention(1), THREE_OWN[::-1], ["a", "b"]),
     ("hand-made and foreign points are never deleted", Retention(1),
@@ -130,9 +141,9 @@ def test_by_period():
 
 def test_point_from_a_cinder_record():
     record = {"id": "s1", "created_at": "2026-12-03T15:04:05.000000", "status": "Available",
-              "metadata": {SCHEDULE_TAG: ME, "other": "x"}, "name": "n"}
-    assert Point.from_record(record) == Point(
-        "s1", datetime.datetime(2026, 12, 3, 15, 4, 5), ME, "available")
+              "metadata": {SCHEDULE_TAG: ME, "other": "x"}, "name": "n", "volume_id": "v9"}
+    assert Point.from_record(record, "volume_id") == Point(
+        "s1", datetime.datetime(2026, 12, 3, 15, 4, 5), ME, "available", "v9")
     hand_made = Point.from_record({"id": "s2", "created_at": "2026-12-03T15:04:05",
-                                   "status": "creating", "metadata": None})
+                                   "status": "creating", "metadata": None}, "volume_id")
     assert hand_made.schedule_id is None

@@ -29,7 +29,7 @@ def generated(rule: Retention = KEEP_TWO) -> dict[str, Any]:
 
 def record(of: Point) -> dict[str, Any]:
     """A snapshot as Mistral's ``cinder.volume_snapshots_list`` gives it."""
-    return {"id": of.id, "status": of.status, "volume_id": "v1",
+    return {"id": of.id, "status": of.status, "volume_id": of.resource_id,
             "created_at": of.created_at.isoformat(timespec="microseconds"),
             "metadata": {SCHEDULE_TAG: of.schedule_id} if of.schedule_id else {}}
 
