@@ -67,7 +67,27 @@ class SchedulesTestCase(helpers.TestCase):
         self.service_catalog.append(MISTRAL_ENDPOINT)
 
 
-class IndexTests(SchedulesTestCase):
+def make_point(point_id, schedule_id=None, **attrs):
+    values = {'id': point_id, 'name': point_id, 'status': 'available',
+              'created_at': '2026-12-01T02:30:00',
+              'metadata': {SCHEDULE_TAG: schedule_id} if schedule_id else {}}
+    values.update(attrs)
+    return fake(cinder.VolumeSnapshot, **values)
+
+
+class PointsListedMixin:
+    """The project's volume snapshots: two of schedule ONE, one by hand, one of TWO's."""
+
+    def setUp(self):
+        super().setUp()
+        patcher = mock.patch.object(api.cinder, 'volume_snapshot_list', return_value=[
+            make_point('s1', ONE), make_point('s2', ONE), make_point('s3'),
+            make_point('s4', TWO)])
+        self.mock_snapshot_list = patcher.start()
+        self.addCleanup(patcher.stop)
+
+
+class IndexTests(PointsListedMixin, SchedulesTestCase):
 
     @helpers.create_mocks({api.mistral: ['schedule_list'], api.cinder: ['volume_names']})
     def test_table_shows_pattern_preview_next_and_last_run_in_the_users_timezone(self):
@@ -80,6 +100,10 @@ class IndexTests(SchedulesTestCase):
         response = self.client.get(INDEX_URL)
         self.assertEqual(200, response.status_code)
         self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=False)
+        self.mock_snapshot_list.assert_called_once_with(mock.ANY, search_opts={}, limit=None)
+        table = response.context['table']
+        self.assertEqual({ONE: 2, TWO: 1},
+                         {row.datum.id: row.datum.point_count for row in table.get_rows()})
         for text in ('nightly', 'weekly', 'database, logs', '30 2 * * * (Every day at 02:30 (UTC))',
                      # 02:30 UTC in December is 03:30 in Berlin.
                      'Dec. 4, 2026, 3:30 a.m. CET',
@@ -299,7 +323,7 @@ class DetailTests(SchedulesTestCase):
         self.mock_mistralclient.assert_not_called()
 
 
-class AdminTests(SchedulesTestCase, helpers.BaseAdminViewTests):
+class AdminTests(PointsListedMixin, SchedulesTestCase, helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete']})
     def test_every_projects_schedules_listed_with_delete_only(self):
@@ -308,6 +332,8 @@ class AdminTests(SchedulesTestCase, helpers.BaseAdminViewTests):
         response = self.client.get(ADMIN_URL)
         self.assertEqual(200, response.status_code)
         self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=True)
+        self.mock_snapshot_list.assert_called_once_with(
+            mock.ANY, search_opts={'all_tenants': True}, limit=None)
         for text in ('theirs', 'other-project', 'vol-1', 'Delete Schedule'):
             self.assertContains(response, text)
         self.assertNotContains(response, 'Run Schedule Now')

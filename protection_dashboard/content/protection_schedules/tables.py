@@ -14,7 +14,7 @@ from horizon import tables
 
 from protection_dashboard import api
 from protection_dashboard.content.datatable import ProtectionTable
-from protection_dashboard.content.protection_schedules import policy
+from protection_dashboard.content.protection_schedules import joins, policy
 from protection_dashboard.schedules import cron
 
 #: A run's state: steady (True), failed (False); others (RUNNING, PAUSED) poll.
@@ -159,6 +159,7 @@ class UpdateRow(tables.Row):
         runs = api.mistral.schedule_runs(request, schedule_id, limit=1,
                                          all_projects=self.all_projects)
         schedule.last_run = runs[0] if runs else None
+        joins.join_point_counts(request, [schedule], self.all_projects)
         return schedule
 
 
@@ -176,6 +177,7 @@ class SchedulesTable(ProtectionTable):
     next_run = tables.Column(next_run, verbose_name=_("Next Run"))
     last_run = tables.WrappingColumn(last_run_text, verbose_name=_("Last Run"))
     last_result = last_run_column()
+    points = tables.Column('point_count', verbose_name=_("Points"), empty_value='-')
 
     class Meta:
         name = 'schedules'
