@@ -158,6 +158,38 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
         self.assertRedirectsNoFollow(response, INDEX_URL)
         self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)
 
+    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_get', 'schedule_delete'],
+                           api.cinder: ['volume_names', 'volume_snapshot_delete']})
+    def test_delete_with_points_deletes_only_the_schedules_own_finished_points(self):
+        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_get.return_value = make_schedule(ONE)
+        self.mock_volume_names.return_value = {}
+        self.mock_snapshot_list.return_value.append(make_point('s5', ONE, status='creating'))
+        page = self.client.get(INDEX_URL)
+        self.assertContains(page, 'Points made by hand or by other schedules are not touched')
+        response = self.client.post(INDEX_URL,
+                                    {'action': 'schedules__delete_with_points__' + ONE})
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)
+        self.assertEqual(['s1', 's2'], [c.args[1] for c in
+                                        self.mock_volume_snapshot_delete.call_args_list])
+        self.assertMessageCount(warning=1)
+
+    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_get', 'schedule_delete'],
+                           api.cinder: ['volume_names', 'volume_snapshot_delete']})
+    def test_delete_with_points_needs_the_points_delete_rule(self):
+        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_get.return_value = make_schedule(ONE)
+        self.mock_volume_names.return_value = {}
+        with service_policy('volume', {'volume:delete_snapshot': 'role:admin',
+                                       'volume:get_all_snapshots': 'role:member'}):
+            page = self.client.get(INDEX_URL)
+            self.client.post(INDEX_URL, {'action': 'schedules__delete_with_points__' + ONE})
+        self.assertContains(page, 'Delete Schedule')
+        self.assertNotContains(page, 'Delete Schedule and Its Points')
+        self.mock_schedule_delete.assert_not_called()
+        self.mock_volume_snapshot_delete.assert_not_called()
+
     @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete',
                                          'schedule_run_now'],
                            api.cinder: ['volume_names']})
@@ -336,7 +368,8 @@ class AdminTests(PointsListedMixin, SchedulesTestCase, helpers.BaseAdminViewTest
             mock.ANY, search_opts={'all_tenants': True}, limit=None)
         for text in ('theirs', 'other-project', 'vol-1', 'Delete Schedule'):
             self.assertContains(response, text)
-        self.assertNotContains(response, 'Run Schedule Now')
+        for text in ('Run Schedule Now', 'Delete Schedule and Its Points'):
+            self.assertNotContains(response, text)
         response = self.client.post(ADMIN_URL, {'action': 'schedules__delete__' + ONE})
         self.assertRedirectsNoFollow(response, ADMIN_URL)
         self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)
