@@ -25,6 +25,7 @@ from tests.unit.test_schedule_api import (
 
 INDEX_URL = reverse('horizon:project:protection_schedules:index')
 CREATE_URL = reverse('horizon:project:protection_schedules:create')
+PREVIEW_URL = reverse('horizon:project:protection_schedules:preview')
 DETAIL_URL = reverse('horizon:project:protection_schedules:detail', args=(ONE,))
 ADMIN_URL = reverse('horizon:admin:protection_schedules:index')
 #: Mistral's default rules, with creating and deleting made admin-only.
@@ -319,6 +320,43 @@ class CreateTests(SchedulesTestCase):
             self.assertEqual(403, response.status_code)
         self.mock_volume_list_paged.assert_not_called()
         self.mock_schedule_create.assert_not_called()
+
+
+class PreviewTests(SchedulesTestCase):
+    """The create form's live preview (JSON), computed without a service call."""
+
+    NOW = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
+
+    @helpers.create_mocks({api.mistral: ['mistralclient']})
+    def test_a_valid_pattern_in_words_and_its_next_runs_in_the_users_timezone(self):
+        self.client.cookies['django_timezone'] = 'America/New_York'
+        with mock.patch('django.utils.timezone.now', return_value=self.NOW):
+            answer = self.client.get(PREVIEW_URL, {'pattern': '0 */6 * * 1-5'}).json()
+        self.assertEqual('Every 6 hours at minute 0, on Monday to Friday (UTC)',
+                         answer['description'])
+        # 18:00 UTC on Thursday 3 December is 13:00 in New York.
+        self.assertEqual(['Dec. 3, 2026, 1 p.m. EST', 'Dec. 3, 2026, 7 p.m. EST',
+                          'Dec. 4, 2026, 1 a.m. EST'], answer['runs'])
+        self.mock_mistralclient.assert_not_called()
+
+    def test_an_invalid_pattern_says_which_field(self):
+        answer = self.client.get(PREVIEW_URL, {'pattern': '0 0 * 13 *'}).json()
+        self.assertEqual(['error'], list(answer))
+        self.assertIn('The month field “13” is not valid', answer['error'])
+        answer = self.client.get(PREVIEW_URL, {'pattern': '* ' * 5000}).json()
+        self.assertIn('error', answer)
+
+    def test_the_preview_needs_the_create_rules(self):
+        with service_policy('workflow', MEMBER_READS_ONLY):
+            response = self.client.get(PREVIEW_URL, {'pattern': '* * * * *'})
+        self.assertEqual(403, response.status_code)
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged']})
+    def test_the_form_asks_the_preview(self):
+        self.mock_volume_list_paged.return_value = Page([])
+        response = self.client.get(CREATE_URL)
+        self.assertContains(response, 'data-preview-url="%s"' % PREVIEW_URL)
+        self.assertContains(response, 'protection_dashboard/js/schedule_preview.js')
 
 
 class DetailTests(SchedulesTestCase):

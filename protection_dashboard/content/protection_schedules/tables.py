@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
-from django.template import defaultfilters
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from horizon import exceptions, messages, tables
@@ -16,6 +12,7 @@ from openstack_dashboard import policy as openstack_policy
 from protection_dashboard import api
 from protection_dashboard.content.datatable import ProtectionTable
 from protection_dashboard.content.protection_schedules import joins, policy
+from protection_dashboard.content.protection_schedules.times import local_time, service_time
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.schedules import cron
 
@@ -32,21 +29,6 @@ RUN_STATE_DISPLAY = (
     ('IDLE', _("Idle")),
 )
 NEVER_RUN = _("Never run")
-
-
-def service_time(value: str | None) -> datetime.datetime | None:
-    """A time of the workflow service (naive UTC, ``2026-12-04 02:30:00``), aware."""
-    if not value:
-        return None
-    return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
-
-
-def local_time(moment: datetime.datetime | None) -> str:
-    """An aware time in the user's timezone (Horizon activates it per request)."""
-    if moment is None:
-        return ''
-    local = timezone.localtime(moment)
-    return '%s %s' % (defaultfilters.date(local, 'DATETIME_FORMAT'), local.tzname())
 
 
 def pattern_text(schedule) -> str:

@@ -6,9 +6,12 @@ buttons do; a failed check is Horizon's not-authorized page, never a form.
 
 from __future__ import annotations
 
+from django import http
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views import generic
 from horizon import exceptions
 from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
@@ -17,8 +20,9 @@ from openstack_dashboard import policy
 from protection_dashboard import api
 from protection_dashboard.content import utils
 from protection_dashboard.content.page_frame import SessionProjectsMixin
-from protection_dashboard.content.protection_schedules import forms, joins, tables
+from protection_dashboard.content.protection_schedules import forms, joins, tables, times
 from protection_dashboard.content.protection_schedules import policy as schedule_policy
+from protection_dashboard.schedules import cron
 
 INDEX_URL = reverse_lazy('horizon:project:protection_schedules:index')
 
@@ -72,6 +76,23 @@ class CreateView(SessionProjectsMixin, horizon_forms.ModalFormView):
         context = super().get_context_data(**kwargs)
         context['preview'] = context['form'].preview()
         return context
+
+
+class PreviewView(SessionProjectsMixin, generic.View):
+    """The create form's live preview: a pattern in words and its next three runs in
+    the user's timezone, or why it is not valid (JSON; no service call)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        enforce(request, schedule_policy.CREATE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        pattern = request.GET.get('pattern', '')[:forms.PATTERN_LIMIT]
+        try:
+            cron.validate_pattern(pattern)
+        except ValidationError as exc:
+            return http.JsonResponse({'error': ' '.join(exc.messages)})
+        return http.JsonResponse(times.pattern_preview(pattern))
 
 
 class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
