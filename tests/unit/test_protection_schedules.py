@@ -25,6 +25,7 @@ from tests.unit.test_schedule_api import (
 
 INDEX_URL = reverse('horizon:project:protection_schedules:index')
 CREATE_URL = reverse('horizon:project:protection_schedules:create')
+PREVIEW_URL = reverse('horizon:project:protection_schedules:preview')
 DETAIL_URL = reverse('horizon:project:protection_schedules:detail', args=(ONE,))
 ADMIN_URL = reverse('horizon:admin:protection_schedules:index')
 #: Mistral's default rules, with creating and deleting made admin-only.
@@ -67,7 +68,27 @@ class SchedulesTestCase(helpers.TestCase):
         self.service_catalog.append(MISTRAL_ENDPOINT)
 
 
-class IndexTests(SchedulesTestCase):
+def make_point(point_id, schedule_id=None, **attrs):
+    values = {'id': point_id, 'name': point_id, 'status': 'available',
+              'created_at': '2026-12-01T02:30:00',
+              'metadata': {SCHEDULE_TAG: schedule_id} if schedule_id else {}}
+    values.update(attrs)
+    return fake(cinder.VolumeSnapshot, **values)
+
+
+class PointsListedMixin:
+    """The project's volume snapshots: two of schedule ONE, one by hand, one of TWO's."""
+
+    def setUp(self):
+        super().setUp()
+        patcher = mock.patch.object(api.cinder, 'volume_snapshot_list', return_value=[
+            make_point('s1', ONE), make_point('s2', ONE), make_point('s3'),
+            make_point('s4', TWO)])
+        self.mock_snapshot_list = patcher.start()
+        self.addCleanup(patcher.stop)
+
+
+class IndexTests(PointsListedMixin, SchedulesTestCase):
 
     @helpers.create_mocks({api.mistral: ['schedule_list'], api.cinder: ['volume_names']})
     def test_table_shows_pattern_preview_next_and_last_run_in_the_users_timezone(self):
@@ -80,6 +101,10 @@ class IndexTests(SchedulesTestCase):
         response = self.client.get(INDEX_URL)
         self.assertEqual(200, response.status_code)
         self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=False)
+        self.mock_snapshot_list.assert_called_once_with(mock.ANY, search_opts={}, limit=None)
+        table = response.context['table']
+        self.assertEqual({ONE: 2, TWO: 1},
+                         {row.datum.id: row.datum.point_count for row in table.get_rows()})
         for text in ('nightly', 'weekly', 'database, logs', '30 2 * * * (Every day at 02:30 (UTC))',
                      # 02:30 UTC in December is 03:30 in Berlin.
                      'Dec. 4, 2026, 3:30 a.m. CET',
@@ -133,6 +158,38 @@ class IndexTests(SchedulesTestCase):
         response = self.client.post(INDEX_URL, {'action': 'schedules__delete__' + ONE})
         self.assertRedirectsNoFollow(response, INDEX_URL)
         self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)
+
+    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_get', 'schedule_delete'],
+                           api.cinder: ['volume_names', 'volume_snapshot_delete']})
+    def test_delete_with_points_deletes_only_the_schedules_own_finished_points(self):
+        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_get.return_value = make_schedule(ONE)
+        self.mock_volume_names.return_value = {}
+        self.mock_snapshot_list.return_value.append(make_point('s5', ONE, status='creating'))
+        page = self.client.get(INDEX_URL)
+        self.assertContains(page, 'Points made by hand or by other schedules are not touched')
+        response = self.client.post(INDEX_URL,
+                                    {'action': 'schedules__delete_with_points__' + ONE})
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)
+        self.assertEqual(['s1', 's2'], [c.args[1] for c in
+                                        self.mock_volume_snapshot_delete.call_args_list])
+        self.assertMessageCount(warning=1)
+
+    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_get', 'schedule_delete'],
+                           api.cinder: ['volume_names', 'volume_snapshot_delete']})
+    def test_delete_with_points_needs_the_points_delete_rule(self):
+        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_get.return_value = make_schedule(ONE)
+        self.mock_volume_names.return_value = {}
+        with service_policy('volume', {'volume:delete_snapshot': 'role:admin',
+                                       'volume:get_all_snapshots': 'role:member'}):
+            page = self.client.get(INDEX_URL)
+            self.client.post(INDEX_URL, {'action': 'schedules__delete_with_points__' + ONE})
+        self.assertContains(page, 'Delete Schedule')
+        self.assertNotContains(page, 'Delete Schedule and Its Points')
+        self.mock_schedule_delete.assert_not_called()
+        self.mock_volume_snapshot_delete.assert_not_called()
 
     @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete',
                                          'schedule_run_now'],
@@ -265,6 +322,43 @@ class CreateTests(SchedulesTestCase):
         self.mock_schedule_create.assert_not_called()
 
 
+class PreviewTests(SchedulesTestCase):
+    """The create form's live preview (JSON), computed without a service call."""
+
+    NOW = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
+
+    @helpers.create_mocks({api.mistral: ['mistralclient']})
+    def test_a_valid_pattern_in_words_and_its_next_runs_in_the_users_timezone(self):
+        self.client.cookies['django_timezone'] = 'America/New_York'
+        with mock.patch('django.utils.timezone.now', return_value=self.NOW):
+            answer = self.client.get(PREVIEW_URL, {'pattern': '0 */6 * * 1-5'}).json()
+        self.assertEqual('Every 6 hours at minute 0, on Monday to Friday (UTC)',
+                         answer['description'])
+        # 18:00 UTC on Thursday 3 December is 13:00 in New York.
+        self.assertEqual(['Dec. 3, 2026, 1 p.m. EST', 'Dec. 3, 2026, 7 p.m. EST',
+                          'Dec. 4, 2026, 1 a.m. EST'], answer['runs'])
+        self.mock_mistralclient.assert_not_called()
+
+    def test_an_invalid_pattern_says_which_field(self):
+        answer = self.client.get(PREVIEW_URL, {'pattern': '0 0 * 13 *'}).json()
+        self.assertEqual(['error'], list(answer))
+        self.assertIn('The month field “13” is not valid', answer['error'])
+        answer = self.client.get(PREVIEW_URL, {'pattern': '* ' * 5000}).json()
+        self.assertIn('error', answer)
+
+    def test_the_preview_needs_the_create_rules(self):
+        with service_policy('workflow', MEMBER_READS_ONLY):
+            response = self.client.get(PREVIEW_URL, {'pattern': '* * * * *'})
+        self.assertEqual(403, response.status_code)
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged']})
+    def test_the_form_asks_the_preview(self):
+        self.mock_volume_list_paged.return_value = Page([])
+        response = self.client.get(CREATE_URL)
+        self.assertContains(response, 'data-preview-url="%s"' % PREVIEW_URL)
+        self.assertContains(response, 'protection_dashboard/js/schedule_preview.js')
+
+
 class DetailTests(SchedulesTestCase):
 
     @helpers.create_mocks({api.mistral: ['schedule_get', 'schedule_runs'],
@@ -299,7 +393,7 @@ class DetailTests(SchedulesTestCase):
         self.mock_mistralclient.assert_not_called()
 
 
-class AdminTests(SchedulesTestCase, helpers.BaseAdminViewTests):
+class AdminTests(PointsListedMixin, SchedulesTestCase, helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete']})
     def test_every_projects_schedules_listed_with_delete_only(self):
@@ -308,9 +402,12 @@ class AdminTests(SchedulesTestCase, helpers.BaseAdminViewTests):
         response = self.client.get(ADMIN_URL)
         self.assertEqual(200, response.status_code)
         self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=True)
+        self.mock_snapshot_list.assert_called_once_with(
+            mock.ANY, search_opts={'all_tenants': True}, limit=None)
         for text in ('theirs', 'other-project', 'vol-1', 'Delete Schedule'):
             self.assertContains(response, text)
-        self.assertNotContains(response, 'Run Schedule Now')
+        for text in ('Run Schedule Now', 'Delete Schedule and Its Points'):
+            self.assertNotContains(response, text)
         response = self.client.post(ADMIN_URL, {'action': 'schedules__delete__' + ONE})
         self.assertRedirectsNoFollow(response, ADMIN_URL)
         self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)

@@ -21,7 +21,7 @@ class AdminSchedulesTable(project_tables.SchedulesTable):
     class Meta(project_tables.SchedulesTable.Meta):
         name = 'schedules'
         columns = ('name', 'project', 'resource_type', 'resources', 'pattern', 'next_run',
-                   'last_run', 'last_result')
+                   'last_run', 'last_result', 'points')
         row_class = AdminUpdateRow
         table_actions = (project_tables.DeleteSchedule,)
         row_actions = (project_tables.DeleteSchedule,)

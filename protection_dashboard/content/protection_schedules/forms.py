@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mistralclient.api import base as mistral_base
 
 from protection_dashboard import api
 from protection_dashboard.content import forms, utils
+from protection_dashboard.content.protection_schedules import times
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.schedules import cron, retention, workflow
 
@@ -24,6 +24,8 @@ from protection_dashboard.schedules import cron, retention, workflow
 PERIOD_FIELDS = ('keep_daily', 'keep_weekly', 'keep_monthly')
 #: The most resources of one type offered in the form.
 RESOURCE_CHOICES_LIMIT = 1000
+#: The longest pattern Mistral stores (the schema's maxLength).
+PATTERN_LIMIT = 100
 #: The longest description a service takes for a point.
 DESCRIPTION_LIMIT = 255
 PLUGIN_LABELS = {
@@ -107,10 +109,7 @@ class CreateScheduleForm(forms.ServiceForm):
             pattern = getattr(self, 'cleaned_data', {}).get('cron_pattern')
         else:
             pattern = self.fields['cron_pattern'].initial
-        if not pattern:
-            return None
-        runs = cron.next_runs(pattern, timezone.get_current_timezone_name(), timezone.now())
-        return {'pattern': pattern, 'description': cron.describe(pattern), 'runs': runs}
+        return times.pattern_preview(pattern) if pattern else None
 
     def call_service(self, request, data):
         plugin = self.plugins[data['plugin']]

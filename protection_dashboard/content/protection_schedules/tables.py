@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
-from django.template import defaultfilters
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from horizon import tables
+from horizon import exceptions, messages, tables
+from openstack_dashboard import policy as openstack_policy
 
 from protection_dashboard import api
 from protection_dashboard.content.datatable import ProtectionTable
-from protection_dashboard.content.protection_schedules import policy
+from protection_dashboard.content.protection_schedules import joins, policy
+from protection_dashboard.content.protection_schedules.times import local_time, service_time
+from protection_dashboard.protection import base as protection_base
 from protection_dashboard.schedules import cron
 
 #: A run's state: steady (True), failed (False); others (RUNNING, PAUSED) poll.
@@ -30,21 +29,6 @@ RUN_STATE_DISPLAY = (
     ('IDLE', _("Idle")),
 )
 NEVER_RUN = _("Never run")
-
-
-def service_time(value: str | None) -> datetime.datetime | None:
-    """A time of the workflow service (naive UTC, ``2026-12-04 02:30:00``), aware."""
-    if not value:
-        return None
-    return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
-
-
-def local_time(moment: datetime.datetime | None) -> str:
-    """An aware time in the user's timezone (Horizon activates it per request)."""
-    if moment is None:
-        return ''
-    local = timezone.localtime(moment)
-    return '%s %s' % (defaultfilters.date(local, 'DATETIME_FORMAT'), local.tzname())
 
 
 def pattern_text(schedule) -> str:
@@ -148,6 +132,64 @@ class DeleteSchedule(tables.DeleteAction):
         api.mistral.schedule_delete(request, obj_id)
 
 
+class DeleteScheduleAndPoints(tables.BatchAction):
+    """Delete the schedule, then the points it made (those the service can delete now)."""
+
+    name = 'delete_with_points'
+    icon = 'trash'
+    policy_rules = policy.DELETE
+    help_text = _("The schedule stops, and the protection points it made are deleted "
+                  "too. Points made by hand or by other schedules are not touched. "
+                  "Deleted points are not recoverable.")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.action_type = 'danger'
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Delete Schedule and Its Points",
+                             "Delete Schedules and Their Points", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Deleted Schedule and its points",
+                             "Deleted Schedules and their points", count)
+
+    def get_policy_target(self, request, datum=None):
+        return {'project_id': getattr(datum, 'project_id', None)}
+
+    def allowed(self, request, datum=None):
+        """The rule of deleting the schedule's kind of points too."""
+        plugin = _plugin(getattr(datum, 'plugin', None)) if datum is not None else None
+        return datum is None or (plugin is not None and
+                                 openstack_policy.check(plugin.delete_policy, request))
+
+    def action(self, request, obj_id):
+        schedule = api.mistral.schedule_get(request, obj_id)
+        plugin = _plugin(schedule.plugin)
+        if plugin is None or not openstack_policy.check(plugin.delete_policy, request):
+            raise exceptions.NotAuthorized
+        api.mistral.schedule_delete(request, obj_id)
+        points = joins.schedule_points(plugin.list_points(request), obj_id)
+        kept = [point for point in points if not plugin.can_delete(point.status)]
+        for point in points:
+            if point not in kept:
+                plugin.delete(request, point.id)
+        if kept:
+            messages.warning(request, ngettext_lazy(
+                "%(count)d point of the schedule is in progress and was not deleted.",
+                "%(count)d points of the schedule are in progress and were not deleted.",
+                len(kept)) % {'count': len(kept)})
+
+
+def _plugin(name: str | None) -> protection_base.ProtectionPlugin | None:
+    try:
+        return protection_base.get(name)
+    except KeyError:
+        return None
+
+
 class UpdateRow(tables.Row):
     """A row polls while its newest run is under way."""
 
@@ -159,6 +201,7 @@ class UpdateRow(tables.Row):
         runs = api.mistral.schedule_runs(request, schedule_id, limit=1,
                                          all_projects=self.all_projects)
         schedule.last_run = runs[0] if runs else None
+        joins.join_point_counts(request, [schedule], self.all_projects)
         return schedule
 
 
@@ -176,6 +219,7 @@ class SchedulesTable(ProtectionTable):
     next_run = tables.Column(next_run, verbose_name=_("Next Run"))
     last_run = tables.WrappingColumn(last_run_text, verbose_name=_("Last Run"))
     last_result = last_run_column()
+    points = tables.Column('point_count', verbose_name=_("Points"), empty_value='-')
 
     class Meta:
         name = 'schedules'
@@ -183,7 +227,7 @@ class SchedulesTable(ProtectionTable):
         status_columns = ('last_result',)
         row_class = UpdateRow
         table_actions = (CreateSchedule, DeleteSchedule)
-        row_actions = (RunNow, DeleteSchedule)
+        row_actions = (RunNow, DeleteSchedule, DeleteScheduleAndPoints)
 
 
 class RunsTable(tables.DataTable):

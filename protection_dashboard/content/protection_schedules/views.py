@@ -6,11 +6,12 @@ buttons do; a failed check is Horizon's not-authorized page, never a form.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from django import http
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views import generic
 from horizon import exceptions
 from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
@@ -19,40 +20,16 @@ from openstack_dashboard import policy
 from protection_dashboard import api
 from protection_dashboard.content import utils
 from protection_dashboard.content.page_frame import SessionProjectsMixin
-from protection_dashboard.content.protection_schedules import forms, tables
+from protection_dashboard.content.protection_schedules import forms, joins, tables, times
 from protection_dashboard.content.protection_schedules import policy as schedule_policy
-from protection_dashboard.protection import base as protection_base
-from protection_dashboard.schedules import retention
+from protection_dashboard.schedules import cron
 
 INDEX_URL = reverse_lazy('horizon:project:protection_schedules:index')
-
-#: How to name the resources of a type from their ids (one cached list per type).
-RESOURCE_NAMES = {
-    'OS::Cinder::Volume': lambda request, ids: api.cinder.volume_names(request, ids),
-}
 
 
 def enforce(request, rules) -> None:
     if not policy.check(rules, request):
         raise exceptions.NotAuthorized
-
-
-def join_resource_names(request, schedules) -> None:
-    """Name each schedule's resources (``resource_names``), one list per resource type."""
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for schedule in schedules:
-        wanted[schedule.resource_type].update(schedule.resources)
-    names: dict[str, str] = {}
-    for type_name, ids in wanted.items():
-        lookup = RESOURCE_NAMES.get(type_name)
-        if lookup is None:
-            continue
-        try:
-            names.update(lookup(request, frozenset(ids)))
-        except Exception:
-            utils.handle_error(request, _("Unable to retrieve the resources' names."))
-    for schedule in schedules:
-        schedule.resource_names = names
 
 
 class IndexView(SessionProjectsMixin, horizon_tables.DataTableView):
@@ -69,7 +46,7 @@ class IndexView(SessionProjectsMixin, horizon_tables.DataTableView):
         return super().dispatch(request, *args, **kwargs)
 
     def join(self, schedules) -> None:
-        join_resource_names(self.request, schedules)
+        joins.join_resource_names(self.request, schedules)
 
     def get_data(self):
         try:
@@ -78,6 +55,7 @@ class IndexView(SessionProjectsMixin, horizon_tables.DataTableView):
             utils.handle_error(self.request, _("Unable to retrieve the protection schedules."))
             return []
         self.join(schedules)
+        joins.join_point_counts(self.request, schedules, self.all_projects)
         return schedules
 
 
@@ -100,6 +78,23 @@ class CreateView(SessionProjectsMixin, horizon_forms.ModalFormView):
         return context
 
 
+class PreviewView(SessionProjectsMixin, generic.View):
+    """The create form's live preview: a pattern in words and its next three runs in
+    the user's timezone, or why it is not valid (JSON; no service call)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        enforce(request, schedule_policy.CREATE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        pattern = request.GET.get('pattern', '')[:forms.PATTERN_LIMIT]
+        try:
+            cron.validate_pattern(pattern)
+        except ValidationError as exc:
+            return http.JsonResponse({'error': ' '.join(exc.messages)})
+        return http.JsonResponse(times.pattern_preview(pattern))
+
+
 class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
     """One schedule: what it is, its runs (newest first) and the points it made."""
 
@@ -118,7 +113,7 @@ class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
         except Exception:
             utils.handle_error(self.request, _("Unable to retrieve the protection schedule."),
                                redirect=INDEX_URL)
-        join_resource_names(self.request, [schedule])
+        joins.join_resource_names(self.request, [schedule])
         return schedule
 
     def get_data(self):
@@ -130,19 +125,11 @@ class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
 
     def points(self) -> list | None:
         """The points of the schedule's plugin that carry its tag, newest first."""
-        try:
-            plugin = protection_base.get(self.schedule.plugin)
-        except KeyError:
+        listed = joins.plugin_points(self.request, self.schedule.plugin, all_projects=False)
+        if listed is None:
             return None
-        try:
-            listed = plugin.list_points(self.request)
-        except Exception:
-            utils.handle_error(self.request, _("Unable to retrieve the schedule's points."))
-            return None
-        own = [point for point in listed
-               if (getattr(point, 'metadata', None) or {}).get(retention.SCHEDULE_TAG)
-               == self.schedule.id]
-        return sorted(own, key=lambda point: point.created_at, reverse=True)
+        return sorted(joins.schedule_points(listed, self.schedule.id),
+                      key=lambda point: point.created_at, reverse=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
