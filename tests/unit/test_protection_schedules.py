@@ -273,6 +273,16 @@ class CreateTests(SchedulesTestCase):
         self.mock_schedule_create.assert_not_called()
 
     @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
+    def test_a_refused_form_previews_the_posted_pattern(self):
+        self._mock_volumes()
+        response = self.client.post(CREATE_URL, self.valid(cron_pattern='15 4 * * 1',
+                                                           keep_newest='0'))
+        self.assertIn('keep_newest', response.context['form'].errors)
+        self.assertContains(response, '15 4 * * 1')
+        self.assertEqual('15 4 * * 1', response.context['preview']['pattern'])
+        self.mock_schedule_create.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
     def test_a_resource_not_offered_is_refused_without_a_call(self):
         self._mock_volumes()
         response = self.client.post(CREATE_URL, self.valid(resources=['vol-9']))
@@ -292,7 +302,7 @@ class CreateTests(SchedulesTestCase):
             self.mock_schedule_create.call_args
         self.assertEqual((ONE, '30 2 * * *'), (schedule_id, pattern))
         document = yaml.safe_load(definition)
-        self.assertIn('take(3)', document['pd_schedule_' + ONE]['tasks']['list_points'][
+        self.assertIn('.len() < 3)', document['pd_schedule_' + ONE]['tasks']['list_points'][
             'publish']['expired'])
         # The user's text is input only, never in the definition.
         self.assertNotIn('nightly', definition)

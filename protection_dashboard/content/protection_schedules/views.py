@@ -77,6 +77,11 @@ class CreateView(SessionProjectsMixin, horizon_forms.ModalFormView):
         context['preview'] = context['form'].preview()
         return context
 
+    def form_invalid(self, form):
+        """Horizon's form_invalid builds the context around a new, unchecked form: the
+        posted form's own preview (and its errors) are rendered instead."""
+        return self.render_to_response(self.get_context_data(form=form))
+
 
 class PreviewView(SessionProjectsMixin, generic.View):
     """The create form's live preview: a pattern in words and its next three runs in
