@@ -163,6 +163,8 @@ class ScheduleAction:
     list: str
     delete: str
     delete_input: str
+    #: Inputs of the create action that are the same in every run (no user's text).
+    fixed: Mapping[str, bool | int | str] = dataclasses.field(default_factory=dict)
 
 
 class ProtectionPlugin(PointSource):

@@ -67,6 +67,13 @@ class VolumeBackupPlugin(base.ProtectionPlugin):
     failure_statuses = frozenset({'error', 'error_deleting'})
     #: Volume statuses Cinder restores into, besides the size check.
     restorable_into_statuses = frozenset({'available'})
+    #: Scheduled backups send force: a volume attached since the schedule was made is
+    #: backed up without disruption, as the non-disruptive backup spec asks.
+    schedule_action = base.ScheduleAction(
+        create='cinder.backups_create', resource_input='volume_id',
+        options={'name': 'name', 'description': 'description'},
+        metadata_input='metadata', list='cinder.backups_list',
+        delete='cinder.backups_delete', delete_input='backup', fixed={'force': True})
 
     def is_enabled(self, request) -> bool:
         """Off where the cloud is known to have no backup service."""

@@ -95,6 +95,7 @@ def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention)
     expired = expired_yaql(plugin, schedule_id, retention)
     protect_input: dict[str, Any] = {action.resource_input: '<% $.resource %>'}
     protect_input.update({key: f'<% $.{key} %>' for key in action.options})
+    protect_input.update(action.fixed)
     protect_input[action.metadata_input] = {SCHEDULE_TAG: schedule_id}
     workflow = {
         'description': f'Protection schedule {schedule_id} ({plugin.name}) of '

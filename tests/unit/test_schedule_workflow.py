@@ -117,7 +117,20 @@ def test_per_period_retention_is_refused_until_it_runs_in_the_workflow():
         workflow.definition(PLUGIN, ME, Retention(1, daily=7))
 
 
-@pytest.mark.parametrize("name", ["share_snapshot", "volume_backup", "server_backup"])
+def test_a_backup_schedule_forces_each_backup_and_tags_it():
+    plugin = base.get("volume_backup")
+    document = yaml.safe_load(workflow.definition(plugin, ME, KEEP_TWO))
+    tasks = document[workflow.workflow_name(ME)]["tasks"]
+    assert tasks["protect"]["action"] == "cinder.backups_create"
+    assert tasks["protect"]["input"] == {
+        "volume_id": "<% $.resource %>", "name": "<% $.name %>",
+        "description": "<% $.description %>", "force": True,
+        "metadata": {SCHEDULE_TAG: ME}}
+    assert tasks["delete_expired"]["input"] == {"backup": "<% $.point %>"}
+    assert "$.volume_id = $p.volume_id" in tasks["list_points"]["publish"]["expired"]
+
+
+@pytest.mark.parametrize("name", ["share_snapshot", "server_backup"])
 def test_a_plugin_without_a_schedule_action_cannot_be_scheduled(name):
     with pytest.raises(ValueError, match="cannot be scheduled"):
         workflow.definition(base.get(name), ME, Retention(1))
