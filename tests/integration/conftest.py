@@ -94,6 +94,16 @@ def request_(demo):
     return horizon_request.fresh(demo)
 
 
+@pytest.fixture
+def attached_volume(request_, cloud_info):
+    """The seeded volume attached to the seeded server (``python3 -m localcloud seed``)."""
+    from protection_dashboard import api
+
+    found = api.cinder.volume_get(request_, cloud_info["seed"]["volume_attached"]["id"])
+    assert found.status == "in-use", "the seeded attached volume is not in-use"
+    return found
+
+
 def client_factory(cloud_info, module, default_version):
     """``make(session, microversion=default_version)`` of a python client ``module``."""
     client = importlib.import_module(module)

@@ -43,14 +43,6 @@ def volume(request_, cleanup):
     return wait_status(lambda: client.volumes.get(created.id), {'available'})
 
 
-@pytest.fixture
-def attached_volume(request_, cloud_info):
-    """The seeded volume attached to the seeded server (``python3 -m localcloud seed``)."""
-    found = api.cinder.volume_get(request_, cloud_info['seed']['volume_attached']['id'])
-    assert found.status == 'in-use', 'the seeded attached volume is not in-use'
-    return found
-
-
 def protect(request, volume_id, cleanup, force=False):
     snapshot = PLUGIN.protect(request, volume_id, {
         'snapshot_name': 'it-snap-%s' % uuid.uuid4().hex[:8], 'description': 'integration',
