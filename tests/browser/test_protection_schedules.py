@@ -1,0 +1,98 @@
+"""A protection schedule clicked through as demo, against the real Mistral and Cinder.
+
+create a schedule (a bad cron pattern first: a field error and nothing made),
+see its preview and next runs, run it now, watch its snapshot turn available
+in the Volume Snapshots panel, delete the schedule (its snapshot stays).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from cinderclient import exceptions as cinder_exc
+from selenium.webdriver.common.by import By
+
+from protection_dashboard import api
+from protection_dashboard.schedules import retention
+from tests.browser import pages
+from tests.integration import horizon_request
+from tests.integration.deletion import delete_created
+from tests.polling import wait_status
+
+pytestmark = pytest.mark.browser
+
+SCHEDULES = '/project/protection_schedules/'
+SNAPSHOTS = '/project/volume_snapshots/'
+PREFIX = 'bt-schedule-'
+
+
+@pytest.fixture
+def made(cloud_info):
+    """Volumes the test registers; after it, the schedules named ``bt-schedule-...``,
+    then every snapshot of those volumes, then the volumes are deleted."""
+    created = {'volumes': []}
+    yield created
+    request = horizon_request.login(cloud_info, 'demo')
+    for schedule in api.mistral.schedule_list(request):
+        if schedule.name.startswith(PREFIX):
+            api.mistral.schedule_delete(request, schedule.id)
+    client = api.cinder.cinderclient(request)
+    snapshots = [s.id for volume_id in created['volumes']
+                 for s in client.volume_snapshots.list(search_opts={'volume_id': volume_id})]
+    delete_created((
+        (snapshots, client.volume_snapshots, {'available', 'error'}, cinder_exc.NotFound),
+        (created['volumes'], client.volumes, {'available', 'error'}, cinder_exc.NotFound)))
+
+
+def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info, made):
+    request = horizon_request.login(cloud_info, 'demo')
+    cinder = api.cinder.cinderclient(request)
+    volume = cinder.volumes.create(size=1, name='bt-sched-vol-%s' % uuid.uuid4().hex[:6])
+    made['volumes'].append(volume.id)
+    wait_status(lambda: cinder.volumes.get(volume.id), 'available', 'volume')
+    name = PREFIX + uuid.uuid4().hex[:6]
+
+    pages.login(browser, dashboard_url, cloud_info['users']['demo'])
+    pages.open_panel(browser, dashboard_url, SCHEDULES)
+    pages.click_table_action(browser, 'schedules', 'Create Schedule')
+    modal = pages.wait_for_modal(browser)
+    runs = modal.find_elements(By.CSS_SELECTOR, '.schedule-next-runs li')
+    assert len(runs) == 3 and all(run.text.strip() for run in runs), modal.text
+    fields = {'schedule_name': name, 'resource_type': 'OS::Cinder::Volume',
+              'resources': volume.id, 'plugin': 'volume_snapshot',
+              'cron_pattern': '61 2 * * *', 'keep_newest': 2}
+    pages.submit_modal_form(browser, fields)
+    assert 'minute' in pages.field_error(browser, 'cron_pattern').lower()
+    assert name not in [s.name for s in api.mistral.schedule_list(request)]
+
+    # The posted pattern, once valid, is previewed again with its next runs.
+    pages.fill_modal_form(browser, {'cron_pattern': '30 2 * * *'})
+    pages.submit_modal_form(browser, {'schedule_name': '   '})
+    assert 'required' in pages.field_error(browser, 'schedule_name').lower()
+    preview = pages.wait_for_modal(browser).find_element(By.CSS_SELECTOR, '.schedule-preview')
+    assert '30 2 * * *' in preview.text
+    pages.snap(browser, 'schedule-create-preview')
+
+    pages.submit_modal_form(browser, {'schedule_name': name, 'resources': volume.id})
+    pages.wait_for_alert(browser, 'success', contains=name)
+    assert pages.url_path(browser) == SCHEDULES
+    cells = pages.row_cells(browser, 'schedules', name)
+    assert '30 2 * * *' in ' '.join(cells.values()), cells
+    assert volume.name in ' '.join(cells.values()), cells
+
+    pages.click_row_action(browser, 'schedules', name, 'Run Schedule Now')
+    pages.wait_for_alert(browser, 'success', contains=name)
+    pages.snap(browser, 'schedule-run-now')
+
+    pages.open_panel(browser, dashboard_url, SNAPSHOTS)
+    pages.wait_for_row_status(browser, 'volume_snapshots', name, 'Available')
+    (point,) = cinder.volume_snapshots.list(search_opts={'volume_id': volume.id})
+    schedule_id = point.metadata[retention.SCHEDULE_TAG]
+
+    pages.open_panel(browser, dashboard_url, SCHEDULES)
+    pages.click_row_action(browser, 'schedules', name, 'Delete Schedule')
+    pages.confirm_action(browser)
+    pages.wait_for_row_gone(browser, 'schedules', name)
+    assert schedule_id not in [s.id for s in api.mistral.schedule_list(request)]
+    assert cinder.volume_snapshots.get(point.id).status == 'available'
