@@ -13,6 +13,7 @@ from typing import Any
 
 import horizon
 from django.urls import get_resolver, reverse
+from django.views.generic.base import TemplateResponseMixin
 from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
 
@@ -104,11 +105,14 @@ def _target(view: type, plugin: base.ProtectionPlugin | None) -> Target | None:
 
 
 def routes() -> list[Route]:
-    """Every URL pattern of every panel of ours."""
+    """Every URL pattern of every panel of ours that is a page (not the JSON a page's
+    script asks, such as the schedule form's pattern preview)."""
     found = []
     for dashboard, panel in our_panels():
         for pattern in panel._get_default_urlpatterns():
             view = pattern.callback.view_class
+            if not issubclass(view, TemplateResponseMixin):
+                continue
             kwargs = list(pattern.pattern.regex.groupindex)
             plugin = getattr(view, 'plugin', None) or panel_plugin(panel)
             found.append(Route(

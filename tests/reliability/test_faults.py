@@ -4,16 +4,18 @@ service is started again the same session's pages recover, without a new login.
 
 Without Keystone, Horizon's own navigation cannot render (it asks Keystone on every
 page): the page is the 503 that says a service does not answer (the session is
-kept).  Cinder, Manila, Nova and Glance, Keystone last (``python3 -m localcloud stop|start``),
-each for a few seconds and always started again.  These tests stop services of the
-cloud they run against: they run when ``PD_FAULT_TESTS=1`` (tools/test sets it when
-it started the cloud itself, as in CI), never against a cloud that others share.
+kept).  Cinder, Manila, Nova, Glance and Mistral, Keystone last
+(``python3 -m localcloud stop|start``), each for a few seconds and always started
+again.  These tests stop services of the cloud they run against: they run when
+``PD_FAULT_TESTS=1`` (tools/test sets it when it started the cloud itself, as in CI),
+never against a cloud that others share.
 """
 
 import os
 
 import pytest
 
+from protection_dashboard.content.panels import service_permissions
 from protection_dashboard.content.views import PointDetailView
 from tests.integration.test_localcloud_stop_start import localcloud  # noqa: F401
 from tests.reliability import catalog, formdata, payloads, site
@@ -27,13 +29,16 @@ pytestmark = pytest.mark.skipif(
 #: localcloud's name of each API, the plugins' name of its service, its catalog type.
 SERVICES = (('cinder-api', 'cinder', 'volumev3'), ('manila-api', 'manila', 'sharev2'),
             ('nova-api', 'nova', 'compute'), ('glance-api', 'glance', 'image'),
-            ('keystone', None, 'identity'))
+            ('mistral-api', 'mistral', 'workflowv2'), ('keystone', None, 'identity'))
 
 
 def serves(route, service: str) -> bool:
-    """Whether a page shows what ``service`` holds (Protectables: every type's)."""
+    """Whether a page shows what ``service`` holds (Protectables: every type's; the
+    schedules panels: the workflow service's)."""
     if route.plugin is not None:
         return route.plugin.service == service
+    if route.panel.permissions == service_permissions(service):
+        return True
     return any(table.rows and table.rows[0] == 'resource' for table in catalog.tables(route))
 
 
@@ -81,7 +86,7 @@ def test_a_stopped_service_is_a_banner_and_its_pages_recover(name, service, cata
             if url in needs:
                 assert site.error_shown(page), (url, name)
             form = page.context.get('form') if page.context is not None else None
-            if route.is_form and form is not None and route.plugin.service == service:
+            if route.is_form and form is not None and serves(route, service):
                 data = formdata.post_data(form, formdata.filled(form,
                                                                 payload_text(form, 'fault')))
                 assert site.error_shown(shown(client, client.post(url, data))), url
