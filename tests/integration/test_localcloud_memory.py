@@ -49,7 +49,8 @@ def status_rss_mb(cloud_info):
     assert r.returncode == 0, r.stdout + r.stderr
     rss = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+) .* (\d+) MB$", r.stdout, re.M)}
     total_mb = int(re.search(r"^total RSS: (\d+) MB", r.stdout, re.M).group(1))
-    assert sum(rss.values()) == total_mb and set(rss) >= MISTRAL, r.stdout
+    # each service's MB is rounded: the sum may differ from the total by one per service
+    assert abs(sum(rss.values()) - total_mb) <= len(rss) and set(rss) >= MISTRAL, r.stdout
     return rss, r.stdout
 
 
