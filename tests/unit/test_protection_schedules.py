@@ -106,6 +106,7 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
         self.assertEqual({ONE: 2, TWO: 1},
                          {row.datum.id: row.datum.point_count for row in table.get_rows()})
         for text in ('nightly', 'weekly', 'database, logs', '30 2 * * * (Every day at 02:30 (UTC))',
+                     'Volumes (OS::Cinder::Volume)',
                      # 02:30 UTC in December is 03:30 in Berlin.
                      'Dec. 4, 2026, 3:30 a.m. CET',
                      'Dec. 3, 2026, 3:30 a.m. CET: Quota exceeded for snapshots',

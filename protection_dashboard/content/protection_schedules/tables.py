@@ -40,6 +40,14 @@ def pattern_text(schedule) -> str:
     return '%s (%s)' % (schedule.pattern, cron.describe(schedule.pattern))
 
 
+def resource_type_text(schedule) -> str:
+    """The type's label ("Volumes (OS::Cinder::Volume)"), or its name if not registered."""
+    try:
+        return str(protection_base.resource_type(schedule.resource_type).label)
+    except KeyError:
+        return schedule.resource_type or ''
+
+
 def resources_text(schedule) -> str:
     names = getattr(schedule, 'resource_names', None) or {}
     return ', '.join(names.get(resource) or resource for resource in schedule.resources)
@@ -213,7 +221,7 @@ def last_run_column() -> tables.Column:
 
 class SchedulesTable(ProtectionTable):
     name = tables.WrappingColumn('name', verbose_name=_("Name"), link=detail_link)
-    resource_type = tables.Column('resource_type', verbose_name=_("Resource Type"))
+    resource_type = tables.Column(resource_type_text, verbose_name=_("Resource Type"))
     resources = tables.WrappingColumn(resources_text, verbose_name=_("Resources"))
     pattern = tables.WrappingColumn(pattern_text, verbose_name=_("Runs"))
     next_run = tables.Column(next_run, verbose_name=_("Next Run"))
