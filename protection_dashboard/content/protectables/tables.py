@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from urllib import parse
 
 from django.template import defaultfilters
 from django.urls import reverse
@@ -56,6 +57,17 @@ class ProtectableTable(ProtectionTable):
                 self._quota_exceeded[plugin.name] = False
         return self._quota_exceeded[plugin.name]
 
+    def known_quotas(self) -> dict[str, bool]:
+        """The quota verdicts this table has asked for (plugin name -> exceeded)."""
+        return dict(self._quota_exceeded)
+
+    def carry_quotas(self, params) -> None:
+        """Take the verdicts a row update URL carries (``QUOTA_PARAM``) as known."""
+        for plugin in base.protection_plugins(self.resource_type.resource_type):
+            value = params.get(QUOTA_PARAM % plugin.name)
+            if value in ('0', '1'):
+                self._quota_exceeded[plugin.name] = value == '1'
+
 
 class ProtectAction(tables.LinkAction):
     """A protection plugin's protect form, offered on the resources of its type.
@@ -89,13 +101,56 @@ class ProtectAction(tables.LinkAction):
         return True
 
 
+#: The row update's query parameters carrying what the page showed: the newest
+#: protection point, and each plugin's quota verdict (``quota_<plugin>``).
+NEWEST_PARAM = 'newest'
+QUOTA_PARAM = 'quota_%s'
+_NOT_PROTECTED = 'none'
+_UNKNOWN = 'unknown'
+#: A row update URL that carries no newest point (a page of an older release).
+_NOT_CARRIED = object()
+
+
+def encode_newest(value) -> str:
+    if value is protectables.UNKNOWN:
+        return _UNKNOWN
+    return value or _NOT_PROTECTED
+
+
+def decode_newest(text: str | None):
+    """The newest point a row update URL carries, or ``_NOT_CARRIED`` (then it is read)."""
+    if text == _UNKNOWN:
+        return protectables.UNKNOWN
+    if text == _NOT_PROTECTED:
+        return None
+    return text if filters.parse_isotime(text) else _NOT_CARRIED
+
+
 class ResourceRow(tables.Row):
-    """An ajax row: the resource and its newest point, from that resource's calls only."""
+    """An ajax row whose poll costs one call: its resource.
+
+    What polls is the resource's status; its newest protection point and the
+    quota verdicts of its protect actions are the page's, carried in the row's
+    update URL (a reload reads them again).  A URL without the newest point
+    reads the resource's points, one call per point source.
+    """
 
     ajax = True
 
+    def get_ajax_update_url(self):
+        params = {NEWEST_PARAM: encode_newest(getattr(self.datum, 'last_protected', None))}
+        params.update((QUOTA_PARAM % name, int(exceeded))
+                      for name, exceeded in self.table.known_quotas().items())
+        return '%s&%s' % (super().get_ajax_update_url(), parse.urlencode(params))
+
     def get_data(self, request, resource_id):
-        return protectables.load_one(request, self.table.resource_type, resource_id)
+        self.table.carry_quotas(request.GET)
+        newest = decode_newest(request.GET.get(NEWEST_PARAM))
+        if newest is _NOT_CARRIED:
+            return protectables.load_one(request, self.table.resource_type, resource_id)
+        resource = self.table.resource_type.get(request, resource_id)
+        resource.last_protected = newest
+        return resource
 
 
 _COLUMN_FILTERS = {
