@@ -24,6 +24,7 @@ LISTS = {
     api.manila: ['share_list_paged', 'share_snapshot_list'],
     api.nova: ['server_list_paged'],
     api.glance: ['image_list'],
+    api.mistral: ['schedule_list'],
 }
 
 
@@ -62,6 +63,7 @@ class PageMixin:
         self.mock_share_snapshot_list.return_value = []
         self.mock_server_list_paged.return_value = Page([])
         self.mock_image_list.return_value = []
+        self.mock_schedule_list.return_value = []
 
     def calls(self):
         return {name: getattr(self, 'mock_' + name).call_count
@@ -88,7 +90,7 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
         self.assertEqual({'volume_list_paged': 1, 'volume_snapshot_list': 1,
                           'absolute_limits': 1, 'share_list_paged': 1,
                           'share_snapshot_list': 1, 'server_list_paged': 1,
-                          'image_list': 1}, self.calls())
+                          'image_list': 1, 'schedule_list': 1}, self.calls())
 
     @helpers.create_mocks(LISTS)
     def test_row_update_costs_only_that_rows_calls_and_keeps_the_newest_point(self):
@@ -116,7 +118,7 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
             urls = update_urls(page, 'volumes')
             for mock_name in ('volume_list_paged', 'volume_snapshot_list', 'absolute_limits',
                               'share_list_paged', 'share_snapshot_list', 'server_list_paged',
-                              'image_list'):
+                              'image_list', 'schedule_list'):
                 getattr(self, 'mock_' + mock_name).reset_mock()
             self.mock_volume_get.return_value = volume(3, status='available')
             protected = self.client.get(urls['vol-3'], **AJAX)
@@ -247,7 +249,7 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
             response = self.client.get(INDEX_URL)
         self.assertEqual(['volumes'], [t.name for t in response.context['protectable_tables']])
         self.assertEqual({'volume_list_paged': 1, 'volume_snapshot_list': 1,
-                          'absolute_limits': 1}, self.calls())
+                          'absolute_limits': 1, 'schedule_list': 1}, self.calls())
 
     @helpers.create_mocks(LISTS)
     def test_backend_error_is_a_banner_not_a_500(self):
