@@ -1,13 +1,12 @@
 """Whether a schedule has silently stopped protecting a resource.
 
-The rule: a run expected at ``r`` (by the pattern, in UTC, as Mistral reads it)
-should have left a point by ``r + grace``, where the grace is the larger of
-one hour and the gap to the run after ``r`` (a run may be late, or fail once
-and the next one make up for it).  Take the newest such run whose grace is
-over; the resource is overdue when the schedule existed before that run and
-the resource's newest point of the schedule's plugin is older than it.  For a
-daily schedule that is two missed runs; for one every ten minutes, an hour
-without a point.
+The rule: the point of a run expected at ``r`` (by the pattern, in UTC, as
+Mistral reads it) is due by the run after ``r`` plus an hour's grace: a run
+may be late or fail once, and the next one may make up for it.  Take the
+newest run whose point is due; the resource is overdue when the schedule
+existed before that run and the resource's newest point of the schedule's
+plugin is older than it.  So a daily schedule is flagged an hour after its
+second missed run, one every ten minutes after 70 minutes without a point.
 """
 
 from __future__ import annotations
@@ -16,8 +15,9 @@ import datetime
 
 from croniter import CroniterError, croniter
 
-MIN_GRACE = datetime.timedelta(hours=1)
-#: Runs looked back at most (a run every minute needs 60 to pass an hour's grace).
+#: How long after the next run a run's point may still come.
+GRACE = datetime.timedelta(hours=1)
+#: Runs looked back at most (a run every minute needs 61 to pass the grace).
 _LOOK_BACK = 100
 
 
@@ -26,14 +26,14 @@ def _naive_utc(moment: datetime.datetime) -> datetime.datetime:
 
 
 def due_run(pattern: str, now: datetime.datetime) -> datetime.datetime | None:
-    """The newest run expected before ``now`` whose grace is over (aware, UTC), or
-    None for a pattern croniter does not read."""
+    """The newest expected run whose point is due by ``now`` (the run after it and
+    the grace are past; aware, UTC), or None for a pattern croniter does not read."""
     try:
         runs = croniter(pattern, _naive_utc(now))
         after = runs.get_next(datetime.datetime)
         for _unused in range(_LOOK_BACK):
             run = runs.get_prev(datetime.datetime)
-            if run + max(MIN_GRACE, after - run) <= _naive_utc(now):
+            if after + GRACE <= _naive_utc(now):
                 return run.replace(tzinfo=datetime.UTC)
             after = run
     except (CroniterError, ValueError):

@@ -40,6 +40,8 @@ class Cover:
     missed: datetime.datetime | None = None
     #: The resource's newest point of that plugin (aware) when ``missed``.
     newest: datetime.datetime | None = None
+    #: Whether the row links the schedule's detail (a page of the user's project).
+    linked: bool = True
 
 
 def in_catalog(request) -> bool:
@@ -60,7 +62,7 @@ def _point_time(value: Any) -> datetime.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
-def cover(schedule: Any, resource: Any, now: datetime.datetime) -> Cover:
+def cover(schedule: Any, resource: Any, now: datetime.datetime, linked: bool) -> Cover:
     """The schedule as the resource's row shows it, with the run it missed, if any."""
     newest = getattr(resource, 'newest_by_source', {}).get(schedule.plugin)
     missed = None
@@ -69,18 +71,22 @@ def cover(schedule: Any, resource: Any, now: datetime.datetime) -> Cover:
         missed = overdue.missed_run(schedule.pattern, service_time(schedule.created_at),
                                     newest, now)
     return Cover(schedule.id, schedule.name, schedule.next_execution_time, missed,
-                 newest if missed else None)
+                 newest if missed else None, linked)
 
 
-def join(resources: list[Any], resource_type: str, schedules: list[Any] | Any) -> None:
-    """Give each resource ``schedule_covers``: its covers, or ``UNKNOWN``."""
+def join(resources: list[Any], resource_type: str, schedules: list[Any] | Any,
+         linked: bool) -> None:
+    """Give each resource ``schedule_covers``: its covers, or ``UNKNOWN``.
+
+    ``linked``: the schedules' detail pages are the user's project's (an admin's
+    page of every project names them only)."""
     now = timezone.now()
     for resource in resources:
         if schedules is UNKNOWN:
             resource.schedule_covers = UNKNOWN
             continue
         resource.schedule_covers = [
-            cover(schedule, resource, now) for schedule in schedules
+            cover(schedule, resource, now, linked) for schedule in schedules
             if schedule.resource_type == resource_type and resource.id in schedule.resources]
 
 
@@ -96,23 +102,23 @@ def encode(covers: list[Cover] | Any) -> str:
                         _time_text(c.newest)] for c in covers])
 
 
-def _decode_one(item: Any) -> Cover:
+def _decode_one(item: Any, linked: bool) -> Cover:
     schedule_id, name, next_run, missed, newest = item
     workflow.workflow_name(schedule_id)  # raises ValueError for a bad id
     if not isinstance(name, str) or (next_run is not None and service_time(next_run) is None):
         raise ValueError(name)
     return Cover(schedule_id, name, next_run,
                  datetime.datetime.fromisoformat(missed) if missed else None,
-                 datetime.datetime.fromisoformat(newest) if newest else None)
+                 datetime.datetime.fromisoformat(newest) if newest else None, linked)
 
 
-def decode(text: str | None) -> list[Cover] | Any:
+def decode(text: str | None, linked: bool) -> list[Cover] | Any:
     """The covers a row update URL carries; ``UNKNOWN`` for none or a bad value
     (a row update reads no schedules)."""
     try:
         items = json.loads(text or '"unknown"')
         if not isinstance(items, list):
             return UNKNOWN
-        return [_decode_one(item) for item in items]
+        return [_decode_one(item, linked) for item in items]
     except (TypeError, ValueError):
         return UNKNOWN

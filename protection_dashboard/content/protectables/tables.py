@@ -41,16 +41,18 @@ def _overdue_help(cover: schedules.Cover) -> str:
 
 
 def _cover_html(cover: schedules.Cover) -> str:
-    link = format_html(
-        '<a href="{}">{}</a>',
-        reverse('horizon:project:protection_schedules:detail', args=(cover.schedule_id,)),
-        cover.name)
+    link = format_html('{}', cover.name)
+    if cover.linked:
+        link = format_html(
+            '<a href="{}">{}</a>',
+            reverse('horizon:project:protection_schedules:detail', args=(cover.schedule_id,)),
+            cover.name)
     next_run = local_time(service_time(cover.next_run))
     if next_run:
-        link = format_html('{} <small class="text-muted">{}</small>', link,
+        link = format_html('{}&nbsp;<small class="text-muted">{}</small>', link,
                            _("next run %s") % next_run)
     if cover.missed:
-        link = format_html('{} <span class="label label-warning" title="{}">{}</span>',
+        link = format_html('{}&nbsp;<span class="label label-warning" title="{}">{}</span>',
                            link, _overdue_help(cover), _("Overdue"))
     return link
 
@@ -203,7 +205,8 @@ class ResourceRow(tables.Row):
             resource = self.table.resource_type.get(request, resource_id)
             resource.last_protected = newest
         if self.table.shows_schedules:
-            resource.schedule_covers = schedules.decode(request.GET.get(SCHEDULES_PARAM))
+            resource.schedule_covers = schedules.decode(request.GET.get(SCHEDULES_PARAM),
+                                                        linked=not self.table.all_projects)
         return resource
 
 

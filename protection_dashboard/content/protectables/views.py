@@ -55,7 +55,8 @@ class IndexView(SessionProjectsMixin, tables.MultiTableView):
             for type_page in loaded['pages']:
                 rows = self._rows(type_page)
                 if self._shows_schedules:
-                    schedules.join(rows, type_page.resource_type.resource_type, covering)
+                    schedules.join(rows, type_page.resource_type.resource_type, covering,
+                                   linked=not self.all_projects)
                 self._data[type_page.resource_type.table_name] = rows
         return self._data
 
