@@ -114,6 +114,16 @@ class ScheduleColumnTests(PageMixin, helpers.TestCase):
         self.assertNotIn('Overdue', cell(response, 'vol-2'))
 
     @helpers.create_mocks(LISTS)
+    def test_a_point_time_not_read_here_flags_nothing_and_the_page_renders(self):
+        self._mock([volume(2)], [snapshot(2, 'vol-2', 'yesterday')])
+        self.mock_schedule_list.return_value = [schedule(ONE, resources=('vol-2',))]
+        with ALL_SERVICES, FROZEN:
+            response = self.client.get(INDEX_URL)
+        self.assertEqual(200, response.status_code)
+        self.assertIn('nightly', cell(response, 'vol-2'))
+        self.assertNotIn('Overdue', cell(response, 'vol-2'))
+
+    @helpers.create_mocks(LISTS)
     def test_a_schedule_of_another_resource_type_covers_no_volume(self):
         share_schedule = schedule(ONE, resources=('vol-1',))
         share_schedule.resource_type = 'OS::Manila::Share'
@@ -151,7 +161,9 @@ class ScheduleColumnTests(PageMixin, helpers.TestCase):
     def test_a_row_poll_with_no_or_a_forged_schedules_value_says_unknown_and_reads_none(self):
         self.mock_volume_get.return_value = volume(2)
         for forged in (None, '<script>', '[["not-an-id", "x", null, null, null]]',
-                       '[["%s", "<b>x</b>", "yesterday", null, null]]' % ONE):
+                       '[["%s", "<b>x</b>", "yesterday", null, null]]' % ONE,
+                       '[["%s", "<b>x</b>", null, "2026-12-02T02:30:00", null]]' % ONE,
+                       '[["%s", "<b>x</b>", null, 5, null]]' % ONE, '[[1, 2]]', '"x"'):
             params = {'action': 'row_update', 'table': 'volumes', 'obj_id': 'vol-2',
                       'newest': 'none'}
             if forged is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import logging
 from typing import Any
 
 from django.utils import timezone
@@ -23,6 +24,8 @@ from protection_dashboard.content.protection_schedules import policy as schedule
 from protection_dashboard.content.protection_schedules.times import service_time
 from protection_dashboard.protection import protectables
 from protection_dashboard.schedules import overdue, workflow
+
+LOG = logging.getLogger(__name__)
 
 #: The covers of a resource could not be read (the schedule list failed).
 UNKNOWN = protectables.UNKNOWN
@@ -66,10 +69,14 @@ def cover(schedule: Any, resource: Any, now: datetime.datetime, linked: bool) ->
     """The schedule as the resource's row shows it, with the run it missed, if any."""
     newest = getattr(resource, 'newest_by_source', {}).get(schedule.plugin)
     missed = None
-    if newest is not UNKNOWN:  # a failed point list proves nothing
-        newest = _point_time(newest)
-        missed = overdue.missed_run(schedule.pattern, service_time(schedule.created_at),
-                                    newest, now)
+    try:
+        if newest is not UNKNOWN:  # a failed point list proves nothing
+            newest = _point_time(newest)
+            missed = overdue.missed_run(schedule.pattern, service_time(schedule.created_at),
+                                        newest, now)
+    except ValueError:  # a time the service wrote in a form not read here
+        LOG.warning('Not judging whether schedule %s is overdue for %s: %r, %r',
+                    schedule.id, resource.id, newest, schedule.created_at)
     return Cover(schedule.id, schedule.name, schedule.next_execution_time, missed,
                  newest if missed else None, linked)
 
@@ -102,14 +109,22 @@ def encode(covers: list[Cover] | Any) -> str:
                         _time_text(c.newest)] for c in covers])
 
 
+def _aware(text: Any) -> datetime.datetime | None:
+    """An aware time a URL carries (a naive one is refused: it cannot be localized)."""
+    if text is None:
+        return None
+    moment = datetime.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(text)
+    return moment
+
+
 def _decode_one(item: Any, linked: bool) -> Cover:
     schedule_id, name, next_run, missed, newest = item
     workflow.workflow_name(schedule_id)  # raises ValueError for a bad id
     if not isinstance(name, str) or (next_run is not None and service_time(next_run) is None):
         raise ValueError(name)
-    return Cover(schedule_id, name, next_run,
-                 datetime.datetime.fromisoformat(missed) if missed else None,
-                 datetime.datetime.fromisoformat(newest) if newest else None, linked)
+    return Cover(schedule_id, name, next_run, _aware(missed), _aware(newest), linked)
 
 
 def decode(text: str | None, linked: bool) -> list[Cover] | Any:
