@@ -71,7 +71,8 @@ class ScheduleColumnTests(PageMixin, helpers.TestCase):
         response = self._page([schedule(ONE, name='nightly', resources=('vol-1', 'vol-2')),
                                schedule(TWO, name='weekly', resources=('vol-1',))])
         self.assertEqual(200, response.status_code)
-        self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=False)
+        self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=False,
+                                                        with_runs=False)
         first = cell(response, 'vol-1')
         for text in ('<a href="%s">nightly</a>' % reverse(DETAIL, args=(ONE,)),
                      '<a href="%s">weekly</a>' % reverse(DETAIL, args=(TWO,)),
@@ -219,7 +220,8 @@ class AdminScheduleColumnTests(PageMixin, helpers.BaseAdminViewTests):
                                                          resources=('vol-1',))]
         with ALL_SERVICES:
             response = self.client.get(ADMIN_URL)
-        self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=True)
+        self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=True,
+                                                        with_runs=False)
         text = cell(response, 'vol-1')
         self.assertIn('nightly', text)
         self.assertNotIn('<a href', text)

@@ -47,7 +47,7 @@ class IndexView(SessionProjectsMixin, tables.MultiTableView):
                 markers=self._markers(), limit=utils.get_page_size(self.request))}
             if self._shows_schedules:
                 calls['schedules'] = lambda: api.mistral.schedule_list(
-                    self.request, all_projects=self.all_projects)
+                    self.request, all_projects=self.all_projects, with_runs=False)
             loaded = api.base.run_parallel(calls)
             if isinstance(loaded['pages'], Exception):
                 raise loaded['pages']
