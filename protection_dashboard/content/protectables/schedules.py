@@ -3,9 +3,8 @@
 A page reads the schedules once (one ``schedule_list``, beside its other lists)
 and gives each resource the covers of the schedules naming it (``join``): the
 schedule, its next run and, when its plugin left no point since a run it
-promised, that run (``missed``).  A row
-update reads none: the page's covers travel in the row's update URL
-(``encode``/``decode``), as its newest point does.
+promised, that run (``missed``).  A row update reads none: the page's covers
+travel in the row's update URL (``encode``/``decode``), as its newest point does.
 """
 
 from __future__ import annotations
