@@ -399,7 +399,8 @@ class Measurement:
             worker = self.worker(page, cache)
             answer = worker.ask(op='get', path=page.path, tables=page.tables)
             check(page, answer, size, worker.page_size)
-            first[page.label] = answer['first']
+            first[page.label] = {table: (answer['first'][table], answer['first_url'][table])
+                                 for table in page.tables}
         samples = collections.defaultdict(list)
         for _ in range(self.options.repeat):
             for page, cache in runs:
@@ -419,16 +420,17 @@ class Measurement:
         return results, first
 
     def measure_rows(self, size, first):
-        """The ajax row update of each table, on the id of its first bench row."""
+        """The ajax row update of each table, on its first bench row, by the URL it polls."""
         samples = collections.defaultdict(list)
         for _ in range(self.options.repeat):
             for page in self.pages:
                 worker = self.worker(page, self.cache)
                 for table in page.tables:
-                    if first[page.label][table] is None:
+                    obj_id, url = first[page.label][table]
+                    if obj_id is None:
                         continue
                     answer = worker.ask(op='row', path=page.path, tables=[table], table=table,
-                                        obj_id=first[page.label][table])
+                                        obj_id=obj_id, url=url)
                     if answer['failed'] or answer['status'] != 200 or answer['rows'][table] != 1:
                         raise Disturbed('row update of %s %s: status %s, failed %s'
                                         % (page.path, table, answer['status'],

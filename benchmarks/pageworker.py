@@ -6,8 +6,11 @@ settings, see ``production.py``); the process answers JSON commands, one a line:
 * ``login(user)``: a new Django test ``Client`` logs in through the real login form;
 * ``get(path, tables)``: one GET; wall time (the server side of a page: middleware, API
   calls, rendering, no browser), API calls by service, the rows of each table and
-  the id of each table's first bench item, an error message shown, failed calls;
-* ``row(path, table, obj_id)``: the ajax row update a polling table sends;
+  the id of each table's first bench item and the URL its row polls, an error message
+  shown, failed calls;
+* ``row(path, table, obj_id, url)``: the ajax row update a polling table sends: ``url``,
+  the row's ``data-update-url`` as the page gave it (what the browser polls), or without
+  one ``path?action=row_update&table=...&obj_id=...``;
 * ``profile(path, repeat)``: the GET ``repeat`` times, profiled (``pageprofile.py``).
 
 API calls are counted by wrapping ``requests.adapters.HTTPAdapter.send``, which every
@@ -15,6 +18,7 @@ OpenStack client, keystoneauth included, sends through.
 """
 
 import collections
+import html as htmllib
 import json
 import logging
 import os
@@ -98,7 +102,9 @@ def serve():
             counter.take()
         else:
             started = time.perf_counter()
-            if command['op'] == 'row':
+            if command['op'] == 'row' and command.get('url'):  # the URL the row polls
+                response = client.get(command['url'], HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+            elif command['op'] == 'row':
                 response = client.get(command['path'], {
                     'action': 'row_update', 'table': command['table'],
                     'obj_id': command['obj_id']}, HTTP_X_REQUESTED_WITH='XMLHttpRequest')
@@ -110,15 +116,19 @@ def serve():
             error = ERROR.search(html)
             answer = {'ms': elapsed, 'calls': calls, 'failed': failed,
                       'status': response.status_code, 'error': error and error.group(1),
-                      'rows': {}, 'first': {}}
+                      'rows': {}, 'first': {}, 'first_url': {}}
             for table in command['tables']:
-                rows = [(row.group(1), re.search(r'\bdata-display="([^"]*)"', row.group()))
+                rows = [(row.group(1), re.search(r'\bdata-display="([^"]*)"', row.group()),
+                         re.search(r'\bdata-update-url="([^"]*)"', row.group()))
                         for row in re.finditer(r'<tr[^>]*\bid="%s__row__([^"]+)"[^>]*>' % table,
                                                html)]
                 answer['rows'][table] = len(rows)
-                answer['first'][table] = next(  # the first bench item (others come and go)
-                    (row for row, name in rows if name and name.group(1).startswith('bench-')),
-                    None)
+                # the first bench item (others come and go), and the URL its row polls
+                row, _name, url = next((row for row in rows if row[1]
+                                        and row[1].group(1).startswith('bench-')),
+                                       (None, None, None))
+                answer['first'][table] = row
+                answer['first_url'][table] = url and htmllib.unescape(url.group(1))
         answers.write(json.dumps(answer) + '\n')
         answers.flush()
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib import parse
 
 from django.conf import settings
+from django.core.cache import cache
 from horizon import exceptions as horizon_exc
 from horizon.utils.memoized import memoized
 from keystoneauth1 import session as ks_session
@@ -262,6 +263,34 @@ def run_all(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:
         if isinstance(result, Exception):
             raise result
     return results
+
+
+#: Seconds a list of names is trusted (see ``cached_names``).
+NAMES_TTL = 60
+
+
+def cached_names(request, kind: str, wanted: Iterable[str],
+                 list_names: Callable[[], dict[str, str]],
+                 all_projects: bool = False) -> dict[str, str]:
+    """Id -> name of the resources of ``kind``, enough to name ``wanted``.
+
+    Served from a short-lived cache of ``list_names()`` (one light list), so
+    naming a page of points, or one polled row, costs no call in the steady
+    state and one call, whatever the counts, when an id is new to the cache.
+    Ids that are gone are remembered as such.  Names may lag a rename by up to
+    ``NAMES_TTL`` seconds.  The cache is the project's; every project's
+    (``all_projects``) is the user's own.
+    """
+    scope = ('all:%s' % request.user.id) if all_projects else request.user.project_id
+    key = 'protection_dashboard:%s_names:%s:%s' % (kind, request.user.services_region, scope)
+    cached = cache.get(key)
+    wanted = set(wanted)
+    if cached is None or wanted - cached['names'].keys() - cached['absent']:
+        names = list_names()
+        absent = (cached['absent'] if cached else set()) | (wanted - names.keys())
+        cached = {'names': names, 'absent': absent - names.keys()}
+        cache.set(key, cached, NAMES_TTL)
+    return cached['names']
 
 
 def index_by_id(items: Iterable[Any]) -> dict[str, Any]:

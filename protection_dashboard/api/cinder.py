@@ -19,8 +19,6 @@ from protection_dashboard import exceptions
 from protection_dashboard.api import base, microversions
 
 SERVICE = 'cinder'
-#: Seconds a project's volume names are trusted (see ``volume_names``).
-VOLUME_NAMES_TTL = 60
 
 
 class Volume(base.APIResourceWrapper):
@@ -82,23 +80,12 @@ def volume_list_paged(request, search_opts: dict[str, Any] | None = None,
 def volume_names(request, volume_ids: Iterable[str]) -> dict[str, str]:
     """Id -> name of the project's volumes, enough to name ``volume_ids``.
 
-    Served from a short-lived cache of the project's light (non-detailed)
-    volume list, so naming a page of snapshots costs no call in the steady
-    state and one call, whatever the number of snapshots, when a volume is
-    new to the cache.  Ids of volumes that are gone are remembered as such.
-    Names may lag a rename by up to ``VOLUME_NAMES_TTL`` seconds.
+    From the cached light (non-detailed) volume list (``base.cached_names``).
     """
-    key = 'protection_dashboard:volume_names:%s:%s' % (
-        request.user.services_region, request.user.project_id)
-    cached = cache.get(key)
-    wanted = set(volume_ids)
-    if cached is None or wanted - cached['names'].keys() - cached['absent']:
-        volumes = cinderclient(request).volumes.list(detailed=False)
-        names = {volume.id: volume.name for volume in volumes}
-        absent = (cached['absent'] if cached else set()) | (wanted - names.keys())
-        cached = {'names': names, 'absent': absent - names.keys()}
-        cache.set(key, cached, VOLUME_NAMES_TTL)
-    return cached['names']
+    def list_names():
+        return {volume.id: volume.name
+                for volume in cinderclient(request).volumes.list(detailed=False)}
+    return base.cached_names(request, 'volume', volume_ids, list_names)
 
 
 def volume_get(request, volume_id: str) -> Volume:

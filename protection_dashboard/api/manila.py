@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from horizon.utils.memoized import memoized
@@ -54,11 +55,19 @@ def share_list_paged(request, search_opts: dict[str, Any] | None = None,
     return base.offset_page(fetch, marker, prev_marker, limit)
 
 
-def share_names(request, search_opts: dict[str, Any] | None = None) -> dict[str, str]:
-    """Id -> name of the shares (one light, non-detailed list: no per-share call)."""
-    shares = manilaclient(request).shares.list(detailed=False,
-                                               search_opts=dict(search_opts or {}))
-    return {share.id: share.name for share in shares}
+def share_names(request, share_ids: Iterable[str], all_projects: bool = False
+                ) -> dict[str, str]:
+    """Id -> name of the shares, enough to name ``share_ids``.
+
+    From the cached light (non-detailed) share list (``base.cached_names``),
+    every project's with ``all_projects``.
+    """
+    def list_names():
+        opts = {'all_tenants': True} if all_projects else {}
+        shares = manilaclient(request).shares.list(detailed=False, search_opts=opts)
+        return {share.id: share.name for share in shares}
+    return base.cached_names(request, 'share', share_ids, list_names,
+                             all_projects=all_projects)
 
 
 def share_get(request, share_id: str) -> Share:

@@ -151,9 +151,13 @@ def _recent_runs(request, workflow_names: Iterable[str], all_projects: bool,
     return base.wrap_all(Execution, executions)
 
 
-def schedule_list(request, all_projects: bool = False) -> list[Schedule]:
-    """The schedules (of the project, or of all projects), each with its newest run."""
+def schedule_list(request, all_projects: bool = False,
+                  with_runs: bool = True) -> list[Schedule]:
+    """The schedules (of the project, or of all projects), each with its newest run;
+    without ``with_runs`` no run is listed (``last_run`` stays None)."""
     schedules = [Schedule(trigger) for trigger in _schedule_triggers(request, all_projects)]
+    if not with_runs:
+        return sorted(schedules, key=lambda s: (s.name.lower(), s.id))
     runs = _recent_runs(request, (s.workflow_name for s in schedules), all_projects,
                         RECENT_RUNS_LIMIT)
     newest: dict[str, Execution] = {}

@@ -49,15 +49,20 @@ def newest_by(points: Iterable[Any], parent_of) -> dict[str, str]:
     return newest
 
 
-def _annotate(resources: list[Any], point_lists: list[tuple[base.PointSource, list[Any]]],
-              unknown: bool) -> None:
-    newest: dict[str, str] = {}
-    for source, points in point_lists:
-        for parent, created in newest_by(points, source.parent_of).items():
-            if created > newest.get(parent, ''):
-                newest[parent] = created
+def _annotate(resources: list[Any],
+              point_lists: list[tuple[base.PointSource, list[Any] | Exception]]) -> None:
+    """Set ``newest_by_source`` (source name -> newest ``created_at``, ``UNKNOWN`` for
+    a failed list, missing for none) and ``last_protected`` (the newest of them all,
+    ``UNKNOWN`` when a list failed)."""
+    by_source = {source.name: points if isinstance(points, Exception)
+                 else newest_by(points, source.parent_of) for source, points in point_lists}
     for resource in resources:
-        resource.last_protected = UNKNOWN if unknown else newest.get(resource.id)
+        resource.newest_by_source = {
+            name: UNKNOWN if isinstance(newest, Exception) else newest[resource.id]
+            for name, newest in by_source.items()
+            if isinstance(newest, Exception) or resource.id in newest}
+        found = resource.newest_by_source.values()
+        resource.last_protected = UNKNOWN if UNKNOWN in found else max(found, default=None)
 
 
 def load(request, types: list[base.ResourceType], *, all_projects: bool,
@@ -90,8 +95,7 @@ def load(request, types: list[base.ResourceType], *, all_projects: bool,
                        for source in sources[registered.resource_type]]
         errors = [points for _source, points in point_lists if isinstance(points, Exception)]
         if not isinstance(page, Exception):
-            _annotate(page.items, [(s, p) for s, p in point_lists
-                                   if not isinstance(p, Exception)], unknown=bool(errors))
+            _annotate(page.items, point_lists)
         pages.append(TypePage(registered, page, errors))
     return pages
 
@@ -99,14 +103,13 @@ def load(request, types: list[base.ResourceType], *, all_projects: bool,
 def load_one(request, registered: base.ResourceType, resource_id: str) -> Any:
     """One resource with its newest protection point: its own calls only (row updates)."""
     resource = registered.get(request, resource_id)
-    point_lists = []
-    unknown = False
+    point_lists: list[tuple[base.PointSource, list[Any] | Exception]] = []
     for source in base.enabled_point_sources(request, registered.resource_type):
         try:
             point_lists.append((source, source.list_points(request, resource_id=resource_id)))
         except Exception as exc:
             LOG.warning('Listing %s of %s failed, its newest point is unknown: %s',
                         source.name, resource_id, exc)
-            unknown = True
-    _annotate([resource], point_lists, unknown)
+            point_lists.append((source, exc))
+    _annotate([resource], point_lists)
     return resource

@@ -123,18 +123,17 @@ class ServerBackupPlugin(base.ProtectionPlugin):
         """A page of backups, newest first, each with its parts' statuses.
 
         Three calls whatever the page holds: the records, and, where the page
-        has such parts, the server images and the volume backups (in parallel).
+        has such parts, its server images (by id) and the volume backups (in
+        parallel).
         """
         page = api.glance.image_list_paged(
             request, filters=dict(filters, **self.record_filters(request, all_projects)),
             marker=marker, prev_marker=prev_marker, limit=limit)
         found = [records.Record.from_image(image) for image in page.items]
         calls = {}
-        if any(record.image_part for record in found):
-            image_filters = {records.KIND: records.IMAGE_KIND}
-            if not all_projects:
-                image_filters['owner'] = request.user.project_id
-            calls['images'] = lambda: api.glance.image_list(request, filters=image_filters)
+        image_parts = [record.image_part.id for record in found if record.image_part]
+        if image_parts:
+            calls['images'] = lambda: api.glance.image_list_by_ids(request, image_parts)
         if any(record.volume_parts for record in found):
             calls['backups'] = lambda: api.cinder.volume_backup_list(
                 request, search_opts=base.all_projects_opts(all_projects))

@@ -191,3 +191,31 @@ def test_a_backup_schedule_forces_the_backup_of_an_attached_volume(request_, cle
     assert first[0] in second or len(second) == 1, (first, second)
     third = run_and_settle()
     assert first[0] not in third and len(third) in (1, 2), (first, second, third)
+
+
+def test_protectables_names_the_schedule_covering_a_volume(request_, cleanup):
+    """The page's join: one schedule list, and the volume's row names the schedule,
+    links it and shows its next run; a schedule made after its last due run is not
+    overdue."""
+    from protection_dashboard.content.protectables import schedules as covers
+    from protection_dashboard.content.protectables import tables as protectable_tables
+    from protection_dashboard.protection import protectables
+
+    volume = new_volume(request_, cleanup)
+    other = new_volume(request_, cleanup)
+    schedule = make_schedule(request_, [volume.id], NOT_SOON, cleanup)
+    request = horizon_request.fresh(request_)
+    volumes = protection_base.resource_type('OS::Cinder::Volume')
+    (page,) = protectables.load(request, [volumes], all_projects=False, markers={},
+                                limit=1000)
+    assert covers.available(request, all_projects=False)
+    rows = {resource.id: resource for resource in page.page.items}
+    covers.join(list(rows.values()), volumes.resource_type,
+                api.mistral.schedule_list(request, with_runs=False), linked=True)
+    (cover,) = rows[volume.id].schedule_covers
+    assert (cover.schedule_id, cover.name, cover.missed) == (schedule.id, schedule.name, None)
+    assert cover.next_run == schedule.next_execution_time
+    assert rows[other.id].schedule_covers == []
+    cell = str(protectable_tables.schedule_covers(rows[volume.id]))
+    assert '/project/protection_schedules/%s/' % schedule.id in cell
+    assert schedule.name in cell and 'next run' in cell

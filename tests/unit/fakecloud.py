@@ -191,6 +191,11 @@ class FakeCloud:
         return [api.glance.Image(image) for image in self.images.values()
                 if self._matches(image, filters or {})]
 
+    def image_list_by_ids(self, request, image_ids):
+        self.filters['image_list_by_ids'] = sorted(image_ids)
+        return [api.glance.Image(self.images[image_id]) for image_id in image_ids
+                if image_id in self.images]
+
     def image_list_paged(self, request, filters=None, marker=None, prev_marker=None,
                          limit=20):
         self.filters['image_list_paged'] = dict(filters or {})
@@ -304,7 +309,8 @@ class FakeCloud:
     def patched(self):
         """Replace the service-layer functions the server backups call by this cloud's."""
         modules = {api.glance: ('image_get', 'image_create_record', 'image_update',
-                                'image_delete', 'image_list', 'image_list_paged'),
+                                'image_delete', 'image_list', 'image_list_by_ids',
+                                'image_list_paged'),
                    api.nova: ('server_get', 'server_volumes', 'server_network_ids',
                               'server_create_image', 'server_create', 'server_delete',
                               'volume_attach', 'flavor_list'),

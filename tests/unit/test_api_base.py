@@ -9,7 +9,7 @@ from novaclient.api_versions import APIVersion
 from openstack_auth import utils as auth_utils
 from openstack_dashboard.test import helpers
 
-from protection_dashboard.api import base, cinder, manila, microversions, nova
+from protection_dashboard.api import base, cinder, glance, manila, microversions, nova
 
 CINDER_URL = 'http://cinder.example:8776/v3/tenant'
 VERSION_DOC = {'versions': [{'id': 'v3.0', 'status': 'CURRENT', 'min_version': '3.0',
@@ -122,6 +122,22 @@ class ClientTests(helpers.TestCase):
             http.get(root, json=newer_server)
             client = nova.novaclient(self.request)
         self.assertEqual('2.90', client.api_version.get_string())
+
+    def test_glance_reads_its_image_schema_once_for_every_request(self):
+        endpoint = base.endpoint_for(self.request, 'glance').rstrip('/')
+        image = {'id': 'img-1', 'name': 'one', 'status': 'active'}
+        glance._schema_cache.clear()
+        with requests_mock.Mocker() as http:
+            schema = http.get(endpoint + '/v2/schemas/image', json={
+                'name': 'image', 'properties': {'id': {}, 'name': {}, 'status': {}},
+                'additionalProperties': {'type': 'string'}})
+            http.get(endpoint + '/v2/images/img-1', json=image)
+            for _ in range(2):  # two requests, two clients
+                request = self.factory.get('/')
+                request.user, request.session = self.request.user, self.request.session
+                self.assertEqual('one', glance.image_get(request, 'img-1').name)
+        self.assertEqual(1, schema.call_count)
+        glance._schema_cache.clear()
 
     def test_missing_service_raises_service_unavailable(self):
         self.request.user.service_catalog = [

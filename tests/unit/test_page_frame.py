@@ -1,7 +1,12 @@
-"""Our pages take the header's project list from the session: one Keystone call per TTL."""
+"""The page frame of our pages: the header's project list from the session, the sidebar cached."""
 
+import copy
+import re
 from unittest import mock
 
+import horizon
+from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 from keystoneclient.v3 import projects
 from openstack_dashboard.test import helpers
@@ -9,6 +14,7 @@ from openstack_dashboard.test import helpers
 from protection_dashboard import api
 from protection_dashboard.api.base import Page
 from protection_dashboard.content import page_frame
+from protection_dashboard.protection import volume_backup
 
 INDEX_URL = reverse('horizon:project:volume_snapshots:index')
 
@@ -84,3 +90,58 @@ class SessionProjectsTests(helpers.TestCase):
                                  len(response.wsgi_request.user.authorized_tenants))
         self.assertEqual(3, listed.call_count)
         self.assertNotIn(page_frame.SESSION_KEY, self.client.session)
+
+
+#: A cache the compressor's entries do not evict the sidebar from (the default holds 300).
+BIG_CACHE = {'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache',
+                         'LOCATION': 'sidebar', 'OPTIONS': {'MAX_ENTRIES': 100000}}}
+BACKUPS_URL = reverse('horizon:project:volume_backups:index')
+
+
+def active_panel(response):
+    """The href of the sidebar's active panel link."""
+    html = response.content.decode()
+    sidebar = html[html.index('<nav id="sidebar">'):]
+    return re.search(r'<a class="[^"]*openstack-panel active"\s+href="([^"]+)"',
+                     sidebar).group(1)
+
+
+@override_settings(CACHES=BIG_CACHE)
+class CachedSidebarTests(helpers.TestCase):
+    """Our pages build Horizon's sidebar (every panel's checks) once per sign-in and panel."""
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged',
+                                        'volume_backup_list_paged']})
+    def test_the_sidebar_is_built_once_per_panel_then_shown_from_the_cache(self):
+        self.mock_volume_snapshot_list_paged.return_value = Page([])
+        self.mock_volume_backup_list_paged.return_value = Page([])
+        with mock.patch.object(horizon.Panel, 'can_access', autospec=True,
+                               side_effect=horizon.Panel.can_access) as checked:
+            first = self.client.get(INDEX_URL)
+            built = checked.call_count
+            again = self.client.get(INDEX_URL)
+            self.assertEqual(built + 1, checked.call_count,
+                             "the second page asked its own panel only (Horizon's view)")
+            with mock.patch.object(volume_backup, 'backup_service', return_value=True):
+                backups = self.client.get(BACKUPS_URL)
+            self.assertGreater(checked.call_count, 2 * built, 'another panel: built again')
+        self.assertGreater(built, 20)
+        self.assertEqual([INDEX_URL, INDEX_URL, BACKUPS_URL],
+                         [active_panel(page) for page in (first, again, backups)])
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged']})
+    def test_another_sign_in_builds_its_own(self):
+        self.mock_volume_snapshot_list_paged.return_value = Page([])
+        with mock.patch.object(horizon.Panel, 'can_access', autospec=True,
+                               side_effect=horizon.Panel.can_access) as checked:
+            self.client.get(INDEX_URL)
+            built = checked.call_count
+            other = copy.copy(self.token)
+            other.id = 'another-sign-in'
+            self._setup_user(token=other)
+            self.client.get(INDEX_URL)
+        self.assertGreater(checked.call_count, built)

@@ -1,5 +1,7 @@
 """The protectable-resources pages, generated from the plugin registry."""
 
+import html
+import re
 from unittest import mock
 
 from django.test import override_settings
@@ -22,6 +24,7 @@ LISTS = {
     api.manila: ['share_list_paged', 'share_snapshot_list'],
     api.nova: ['server_list_paged'],
     api.glance: ['image_list'],
+    api.mistral: ['schedule_list'],
 }
 
 
@@ -36,6 +39,13 @@ def volume(index, **attrs):
 def snapshot(index, volume_id, created_at):
     return fake(cinder.VolumeSnapshot, id='snap-%d' % index, name='s%d' % index,
                 volume_id=volume_id, created_at=created_at, status='available', size=1)
+
+
+def update_urls(response, table):
+    """Row id -> the update URL its row polls, as the page gave it."""
+    found = re.findall(r'<tr[^>]*data-update-url="([^"]+)"[^>]*id="%s__row__([^"]+)"' % table,
+                       response.content.decode())
+    return {row_id: html.unescape(url) for url, row_id in found}
 
 
 def rows(response, table):
@@ -53,6 +63,7 @@ class PageMixin:
         self.mock_share_snapshot_list.return_value = []
         self.mock_server_list_paged.return_value = Page([])
         self.mock_image_list.return_value = []
+        self.mock_schedule_list.return_value = []
 
     def calls(self):
         return {name: getattr(self, 'mock_' + name).call_count
@@ -79,7 +90,7 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
         self.assertEqual({'volume_list_paged': 1, 'volume_snapshot_list': 1,
                           'absolute_limits': 1, 'share_list_paged': 1,
                           'share_snapshot_list': 1, 'server_list_paged': 1,
-                          'image_list': 1}, self.calls())
+                          'image_list': 1, 'schedule_list': 1}, self.calls())
 
     @helpers.create_mocks(LISTS)
     def test_row_update_costs_only_that_rows_calls_and_keeps_the_newest_point(self):
@@ -96,6 +107,44 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
                          self.calls())
         self.mock_volume_snapshot_list.assert_called_once_with(
             mock.ANY, search_opts={'volume_id': 'vol-3'}, limit=1)
+
+    @helpers.create_mocks(LISTS)
+    def test_a_row_poll_costs_one_call_and_shows_the_pages_newest_point_and_quota(self):
+        """What the page showed travels in the row's update URL; the poll reads the volume."""
+        self._mock([volume(3), volume(4)], [snapshot(2, 'vol-3', '2026-03-01T10:00:00')],
+                   limits={'maxTotalSnapshots': 10, 'totalSnapshotsUsed': 10})
+        with ALL_SERVICES:
+            page = self.client.get(INDEX_URL)
+            urls = update_urls(page, 'volumes')
+            for mock_name in ('volume_list_paged', 'volume_snapshot_list', 'absolute_limits',
+                              'share_list_paged', 'share_snapshot_list', 'server_list_paged',
+                              'image_list', 'schedule_list'):
+                getattr(self, 'mock_' + mock_name).reset_mock()
+            self.mock_volume_get.return_value = volume(3, status='available')
+            protected = self.client.get(urls['vol-3'], **AJAX)
+            self.mock_volume_get.return_value = volume(4, status='available')
+            unprotected = self.client.get(urls['vol-4'], **AJAX)
+        self.assertContains(protected, 'March 1, 2026')
+        self.assertContains(protected, 'Create Snapshot (Quota exceeded)')
+        self.assertContains(unprotected, 'Not protected')
+        self.assertEqual({'volume_get': 2}, self.calls())
+        # The next poll's URL carries the same again.
+        self.assertIn(urls['vol-3'].partition('?')[2],
+                      html.unescape(protected.content.decode()))
+
+    @helpers.create_mocks(LISTS)
+    def test_a_row_poll_whose_url_carries_no_valid_newest_point_reads_the_points(self):
+        self.mock_volume_get.return_value = volume(3)
+        self.mock_volume_snapshot_list.return_value = [
+            snapshot(2, 'vol-3', '2026-03-01T10:00:00')]
+        self.mock_absolute_limits.return_value = {}
+        with ALL_SERVICES:
+            response = self.client.get(INDEX_URL, {
+                'action': 'row_update', 'table': 'volumes', 'obj_id': 'vol-3',
+                'newest': '<script>'}, **AJAX)
+        self.assertContains(response, 'March 1, 2026')
+        self.assertNotContains(response, '<script>')
+        self.assertEqual(1, self.mock_volume_snapshot_list.call_count)
 
     @helpers.create_mocks(LISTS)
     def test_row_update_of_a_resource_in_progress_asks_no_quota(self):
@@ -200,7 +249,7 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
             response = self.client.get(INDEX_URL)
         self.assertEqual(['volumes'], [t.name for t in response.context['protectable_tables']])
         self.assertEqual({'volume_list_paged': 1, 'volume_snapshot_list': 1,
-                          'absolute_limits': 1}, self.calls())
+                          'absolute_limits': 1, 'schedule_list': 1}, self.calls())
 
     @helpers.create_mocks(LISTS)
     def test_backend_error_is_a_banner_not_a_500(self):

@@ -137,6 +137,14 @@ class ListTests(MistralTestCase):
             self.assertEqual([], mistral.schedule_list(self.request))
         self.assertFalse(runs.called)
 
+    def test_without_runs_no_run_listing(self):
+        with requests_mock.Mocker() as http:
+            runs = self._mock_lists(http, [trigger(ONE)], [{'id': 'wf-1111'}], [])
+            (listed,) = mistral.schedule_list(self.request, with_runs=False)
+        self.assertEqual((ONE, None), (listed.id, listed.last_run))
+        self.assertFalse(runs.called)
+        self.assertEqual(2, len(http.request_history))
+
     def test_admin_lists_all_projects(self):
         with requests_mock.Mocker() as http:
             runs = self._mock_lists(http, [trigger(ONE)], [{'id': 'wf-1111'}], [])

@@ -190,8 +190,10 @@ class IndexViewTests(PanelTestCase):
         self.assertEqual(200, response.status_code)
         rows = response.context['table'].data
         self.assertEqual(5, len(rows))
-        self.assertEqual({'image_list_paged': 1, 'image_list': 1, 'volume_backup_list': 1},
-                         dict(self.cloud.calls))
+        self.assertEqual({'image_list_paged': 1, 'image_list_by_ids': 1,
+                          'volume_backup_list': 1}, dict(self.cloud.calls))
+        self.assertEqual(sorted(row.record.image_part.id for row in rows),
+                         self.cloud.filters['image_list_by_ids'], "the page's images only")
         self.assertEqual(('available', 'web', 'server image + 1 volume backup'),
                          (rows[0].status, rows[0].server_name, rows[0].parts_summary()))
         self.assertContains(response, '1.0\xa0GB')

@@ -1,5 +1,6 @@
 """Share snapshot protection: the plugin, its forms, the share snapshots panel."""
 
+import types
 from unittest import mock
 
 from django.test import override_settings
@@ -75,6 +76,9 @@ def make_snapshot(index=1, status='available', share_id='share-1', **attrs):
     return fake(manila.ShareSnapshot, **values)
 
 
+#: A cache the compressor's entries do not evict ours from (the default holds 300).
+BIG_CACHE = {'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache',
+                         'LOCATION': 'big', 'OPTIONS': {'MAX_ENTRIES': 100000}}}
 LIMITS = {'maxTotalShareSnapshots': 10, 'totalShareSnapshotsUsed': 3,
           'maxTotalSnapshotGigabytes': 100, 'totalSnapshotGigabytesUsed': 7}
 PLAN_CALLS = {api.manila: ['share_snapshot_get', 'share_get', 'share_snapshot_list', 'supports',
@@ -368,7 +372,8 @@ class IndexViewTests(ManilaTestCase):
         self.assertEqual('s1', rows[1].share_name)
         self.mock_share_snapshot_list_paged.assert_called_once_with(
             mock.ANY, search_opts={}, marker='20', prev_marker=None, limit=20)
-        self.mock_share_names.assert_called_once_with(mock.ANY, {})
+        self.mock_share_names.assert_called_once_with(
+            mock.ANY, {'share-0', 'share-1', 'share-2'}, all_projects=False)
         self.assertContains(response, 'snapshot_marker=40')
         self.assertContains(response, 'prev_snapshot_marker=0')
 
@@ -394,28 +399,38 @@ class IndexViewTests(ManilaTestCase):
         # A share that is gone: the snapshot names its id.
         self.assertContains(response, 'share-1')
 
-    @helpers.create_mocks({api.manila: ['share_snapshot_get', 'share_get',
-                                        'share_snapshot_list_paged', 'share_names']})
-    def test_row_update_costs_the_row_its_own_calls(self):
-        self.mock_share_snapshot_get.return_value = make_snapshot(status='creating')
-        self.mock_share_get.return_value = make_share(name='data-share')
-        response = self.client.get(INDEX_URL, {
-            'action': 'row_update', 'table': 'share_snapshots', 'obj_id': 'snap-1'},
-            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+    @override_settings(CACHES=BIG_CACHE)
+    def test_row_update_after_the_page_costs_one_call_the_snapshot(self):
+        """The share's name comes from the names the page cached: one call a poll."""
+        client = mock.Mock()
+        client.shares.list.return_value = [
+            types.SimpleNamespace(id='share-1', name='data-share')]
+        client.share_snapshots.list.return_value = [
+            make_snapshot(status='creating')._apiresource]
+        client.share_snapshots.get.return_value = make_snapshot(status='available')._apiresource
+        with mock.patch.object(manila, 'manilaclient', return_value=client):
+            self.client.get(INDEX_URL)
+            client.reset_mock()
+            response = self.client.get(INDEX_URL, {
+                'action': 'row_update', 'table': 'share_snapshots', 'obj_id': 'snap-1'},
+                HTTP_X_REQUESTED_WITH='XMLHttpRequest')
         self.assertContains(response, 'data-share')
-        self.assertContains(response, 'Creating')
-        self.mock_share_snapshot_list_paged.assert_not_called()
-        self.mock_share_names.assert_not_called()
+        self.assertContains(response, 'Available')
+        client.share_snapshots.get.assert_called_once_with('snap-1')
+        self.assertEqual(['share_snapshots.get'], [name for name, _args, _kwargs
+                                                   in client.method_calls])
 
-    @helpers.create_mocks({api.manila: ['share_snapshot_get', 'share_get']})
+    @helpers.create_mocks({api.manila: ['share_snapshot_get', 'share_names']})
     def test_row_update_of_a_snapshot_whose_share_is_gone_names_the_share_id(self):
         self.mock_share_snapshot_get.return_value = make_snapshot(share_id='share-gone')
-        self.mock_share_get.side_effect = manila_exc.NotFound()
+        self.mock_share_names.return_value = {}
         response = self.client.get(INDEX_URL, {
             'action': 'row_update', 'table': 'share_snapshots', 'obj_id': 'snap-1'},
             HTTP_X_REQUESTED_WITH='XMLHttpRequest')
         self.assertEqual(200, response.status_code)
         self.assertContains(response, 'share-gone')
+        self.mock_share_names.assert_called_once_with(mock.ANY, {'share-gone'},
+                                                      all_projects=False)
 
     @helpers.create_mocks({api.manila: ['share_snapshot_list_paged']})
     def test_manila_down_is_a_banner(self):
@@ -482,7 +497,8 @@ class AdminIndexViewTests(ManilaTestCase, helpers.BaseAdminViewTests):
         self.mock_share_snapshot_list_paged.assert_called_once_with(
             mock.ANY, search_opts={'all_tenants': True}, marker=None, prev_marker=None,
             limit=20)
-        self.mock_share_names.assert_called_once_with(mock.ANY, {'all_tenants': True})
+        self.mock_share_names.assert_called_once_with(mock.ANY, {'share-1'},
+                                                      all_projects=True)
         for text in ('other-project', 'their-share', 'Delete Share Snapshot'):
             self.assertContains(response, text)
         self.assertNotContains(response, reverse('horizon:project:share_snapshots:restore',

@@ -7,6 +7,7 @@ from protection_dashboard.content.share_snapshots import tables as project_table
 class AdminShareSnapshotsTable(project_tables.ShareSnapshotsTable):
     """Every project's share snapshots: delete, but no restore into another project."""
 
+    all_projects = True
     name = tables.WrappingColumn('name', verbose_name=_("Name"))
     project = tables.Column('project_id', verbose_name=_("Project ID"))
 

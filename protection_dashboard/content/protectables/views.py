@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 from horizon.utils import functions as utils
 
+from protection_dashboard import api
 from protection_dashboard.content.page_frame import SessionProjectsMixin
+from protection_dashboard.content.protectables import schedules
 from protection_dashboard.content.protectables import tables as protectable_tables
 from protection_dashboard.content.utils import handle_failure
 from protection_dashboard.protection import base, protectables
@@ -40,12 +42,35 @@ class IndexView(SessionProjectsMixin, tables.MultiTableView):
     def _get_data_dict(self):
         """Called only once no row update or action preempted the page."""
         if not self._data:
-            loaded = protectables.load(
+            calls = {'pages': lambda: protectables.load(
                 self.request, self._types, all_projects=self.all_projects,
-                markers=self._markers(), limit=utils.get_page_size(self.request))
-            for type_page in loaded:
-                self._data[type_page.resource_type.table_name] = self._rows(type_page)
+                markers=self._markers(), limit=utils.get_page_size(self.request))}
+            if self._shows_schedules:
+                calls['schedules'] = lambda: api.mistral.schedule_list(
+                    self.request, all_projects=self.all_projects, with_runs=False)
+            loaded = api.base.run_parallel(calls)
+            if isinstance(loaded['pages'], Exception):
+                raise loaded['pages']
+            covering = self._schedules(loaded.get('schedules'))
+            for type_page in loaded['pages']:
+                rows = self._rows(type_page)
+                if self._shows_schedules:
+                    schedules.join(rows, type_page.resource_type.resource_type, covering,
+                                   linked=not self.all_projects)
+                self._data[type_page.resource_type.table_name] = rows
         return self._data
+
+    def _schedules(self, listed):
+        """The schedule list, or ``UNKNOWN`` (with a banner) when it failed."""
+        if isinstance(listed, Exception):
+            handle_failure(self.request, listed,
+                           _("Unable to retrieve the protection schedules."))
+            return schedules.UNKNOWN
+        return listed
+
+    @cached_property
+    def _shows_schedules(self) -> bool:
+        return schedules.available(self.request, self.all_projects)
 
     def _rows(self, type_page):
         table = self._tables[type_page.resource_type.table_name]
@@ -68,5 +93,6 @@ class IndexView(SessionProjectsMixin, tables.MultiTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['protectable_tables'] = list(self.get_tables().values())
+        context['schedules_unavailable'] = not schedules.in_catalog(self.request)
         return context
 

@@ -1,5 +1,3 @@
-import logging
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -10,9 +8,7 @@ from protection_dashboard.content import tables as common
 from protection_dashboard.content import utils
 from protection_dashboard.content.datatable import ProtectionTable
 from protection_dashboard.protection import base as protection_base
-from protection_dashboard.protection.base import all_projects_opts
 
-LOG = logging.getLogger(__name__)
 PLUGIN = protection_base.get('share_snapshot')
 
 
@@ -37,11 +33,12 @@ class DeleteSnapshot(common.PluginDeleteAction):
 
 
 def join_share_names(request, snapshots, all_projects=False) -> None:
-    """Name each snapshot's share (``share_name``) from one light share list."""
+    """Name each snapshot's share (``share_name``), from the cached name list."""
     if not snapshots:
         return
     try:
-        names = api.manila.share_names(request, all_projects_opts(all_projects))
+        names = api.manila.share_names(request, {s.share_id for s in snapshots},
+                                       all_projects=all_projects)
     except Exception:
         utils.handle_error(request, _("Unable to retrieve share names."))
         names = {}
@@ -53,15 +50,9 @@ class UpdateRow(tables.Row):
     ajax = True
 
     def get_data(self, request, snapshot_id):
-        """The row's own two calls: its snapshot and its share (no list)."""
+        """One call: the snapshot (its share's name from the names the page cached)."""
         snapshot = api.manila.share_snapshot_get(request, snapshot_id)
-        try:
-            snapshot.share_name = api.manila.share_get(request, snapshot.share_id).name
-        except Exception as exc:
-            # Gone or unreadable: the column shows the share's id.
-            LOG.info('Share %s of snapshot %s not named: %s', snapshot.share_id,
-                     snapshot_id, exc)
-            snapshot.share_name = None
+        join_share_names(request, [snapshot], all_projects=self.table.all_projects)
         return snapshot
 
 
@@ -75,6 +66,9 @@ def share_link(snapshot):
 
 
 class ShareSnapshotsTable(ProtectionTable):
+    #: Whose shares name the snapshots: the project's, or every project's.
+    all_projects = False
+
     name = tables.WrappingColumn('name', verbose_name=_("Name"),
                                  link='horizon:project:share_snapshots:detail')
     description = tables.Column('description', verbose_name=_("Description"),
