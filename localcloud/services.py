@@ -66,6 +66,9 @@ def gunicorn(p, name, port, module, conf, threads=4, env=None, code=()):
         "--workers", "1",
         "--threads", str(threads),
         "--keep-alive", "0",
+        # no limit on the request line: Nova asks Neutron for the ports of every listed
+        # server in one query string (4952 bytes for ~100 servers; gunicorn's limit is 4094)
+        "--limit-request-line", "0",
         "--timeout", "300",
         "--graceful-timeout", "5",
         "--no-control-socket",
