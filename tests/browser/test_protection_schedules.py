@@ -67,6 +67,7 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
     assert name not in [s.name for s in api.mistral.schedule_list(request)]
 
     # The posted pattern, once valid, is previewed again with its next runs.
+    pages.snap(browser, 'schedule-create-bad-pattern')
     pages.fill_modal_form(browser, {'cron_pattern': '30 2 * * *'})
     pages.submit_modal_form(browser, {'schedule_name': '   '})
     assert 'required' in pages.field_error(browser, 'schedule_name').lower()
@@ -82,7 +83,7 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
     assert volume.name in ' '.join(cells.values()), cells
 
     pages.click_row_action(browser, 'schedules', name, 'Run Schedule Now')
-    pages.wait_for_alert(browser, 'success', contains=name)
+    pages.wait_for_alert(browser, 'success', contains='Started a run')
     pages.snap(browser, 'schedule-run-now')
 
     pages.open_panel(browser, dashboard_url, SNAPSHOTS)
