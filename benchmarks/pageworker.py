@@ -34,7 +34,7 @@ import pageprofile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES = {5000: 'keystone', 8776: 'cinder', 8774: 'nova', 9292: 'glance',
-            9696: 'neutron', 8786: 'manila', 8778: 'placement'}
+            9696: 'neutron', 8786: 'manila', 8778: 'placement', 8989: 'mistral'}
 ERROR = re.compile(r'alert-danger alert-dismissable.*?</strong>(.*?)</p>', re.S)
 
 
