@@ -189,7 +189,11 @@ def _build_field(name: str, spec: dict[str, Any], required: bool) -> forms.Field
     if kind in ("integer", "number"):
         field_class = forms.IntegerField if kind == "integer" else forms.FloatField
         limits = {"min_value": spec.get("minimum"), "max_value": spec.get("maximum")}
-        return field_class(required=required, **limits, **common)
+        # A text input with a numeric keyboard, not a number input: Horizon renders that
+        # with its spinner, whose buttons have no accessible name (axe: button-name).
+        widget = forms.TextInput(attrs={"inputmode": "numeric" if kind == "integer"
+                                        else "decimal"})
+        return field_class(required=required, widget=widget, **limits, **common)
     if kind == "object":
         return KeyValueField(required=required, **common)
     if kind == "array":

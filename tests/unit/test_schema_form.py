@@ -141,6 +141,15 @@ def test_null_default_means_no_initial():
     assert schema_fields(schema)["name"].initial is None
 
 
+def test_numbers_are_text_inputs_with_a_numeric_keyboard_and_checked_limits():
+    fields = schema_fields(TYPES)
+    html = str(fields["count"].widget.render("count", 1))
+    assert 'type="text"' in html and 'inputmode="numeric"' in html  # no number spinner
+    assert 'inputmode="decimal"' in str(fields["ratio"].widget.render("ratio", 0.5))
+    with pytest.raises(forms.ValidationError):
+        fields["count"].clean("6")
+
+
 def test_title_and_description_are_optional():
     schema = {"type": "object", "properties": {"size_gb": {"type": "integer"}}}
     check_schema_subset(schema, "bare.json")
