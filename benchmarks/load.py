@@ -80,7 +80,9 @@ class User:
         self.sign_in()
 
     def csrf(self) -> str:
-        return self.http.cookies.get('csrftoken', '')
+        """The CSRF cookie (``csrftoken``, or ``csrftoken_<site>`` on a benchmark's site)."""
+        return next((value for name, value in self.http.cookies.items()
+                     if name == 'csrftoken' or name.startswith('csrftoken_')), '')
 
     def sign_in(self):
         self.http.get(self.url + '/auth/login/', timeout=60)

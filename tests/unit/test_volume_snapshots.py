@@ -220,6 +220,26 @@ class IndexViewTests(helpers.TestCase):
         self.assertContains(response, 'snapshot_marker=snap-19')
 
     @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_names']})
+    def test_a_row_actions_policy_is_checked_once_a_page_and_still_decides(self):
+        self.mock_volume_snapshot_list_paged.return_value = Page(
+            [make_snapshot(i) for i in range(20)])
+        self.mock_volume_names.return_value = {}
+        for allowed in (True, False):
+            checked = []
+
+            def check(rules, request, target=None, allowed=allowed, checked=checked):
+                checked.append(rules)
+                return allowed or rules != PLUGIN.restore_policy
+
+            with override_settings(POLICY_CHECK_FUNCTION=check):
+                response = self.client.get(INDEX_URL)
+            self.assertEqual(1, checked.count(PLUGIN.restore_policy))
+            self.assertEqual(1, checked.count(PLUGIN.delete_policy))
+            self.assertEqual(20 if allowed else 0,
+                             response.content.decode().count('Restore to New Volume'))
+            self.assertContains(response, 'Delete Volume Snapshot')
+
+    @helpers.create_mocks({api.cinder: ['volume_snapshot_list_paged', 'volume_names']})
     def test_error_snapshot_is_shown_with_delete_action(self):
         self.mock_volume_snapshot_list_paged.return_value = Page([make_snapshot(status='error')])
         self.mock_volume_names.return_value = {}

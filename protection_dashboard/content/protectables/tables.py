@@ -116,7 +116,7 @@ class ProtectableTable(ProtectionTable):
                 self._quota_exceeded[plugin.name] = value == '1'
 
 
-class ProtectAction(tables.LinkAction):
+class ProtectAction(tables.LinkAction, common.PolicyOncePerRequest):
     """A protection plugin's protect form, offered on the resources of its type.
 
     Only on the project's own page: an admin looking at every project protects
