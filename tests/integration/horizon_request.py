@@ -32,7 +32,8 @@ def login(cloud_info: dict, user: str) -> Request:
     access = auth.get_access(session)
     token = types.SimpleNamespace(id=access.auth_token)
     user_obj = types.SimpleNamespace(
-        token=token, username=creds['username'], tenant_id=access.project_id,
+        id=access.user_id, token=token, username=creds['username'],
+        tenant_id=access.project_id,
         project_id=access.project_id, services_region=cloud_info.get('region', 'RegionOne'),
         service_catalog=access.service_catalog.catalog, is_authenticated=True)
     return Request(user_obj, session)

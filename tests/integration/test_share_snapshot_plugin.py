@@ -146,7 +146,7 @@ def test_a_paged_list_is_joined_with_share_names(request_, share, cleanup):
     assert second.next_marker is None and second.prev_marker == '0'
     listed = {point.id for point in first.items + second.items}
     assert listed == {snapshot.id for snapshot in snapshots}
-    assert api.manila.share_names(request_)[share.id] == share.name
+    assert api.manila.share_names(request_, [share.id])[share.id] == share.name
 
 
 def test_admin_lists_every_project(cloud_info):
@@ -157,5 +157,6 @@ def test_admin_lists_every_project(cloud_info):
     page = api.manila.share_snapshot_list_paged(admin, search_opts=opts, limit=1000)
     snapshot = next(point for point in page.items if point.id == seeded)
     assert snapshot.project_id != admin.user.project_id
-    assert (api.manila.share_names(admin, opts)[snapshot.share_id]
+    assert (api.manila.share_names(admin, [snapshot.share_id], all_projects=True)[
+        snapshot.share_id]
             == cloud_info['seed']['share_1']['name'])
