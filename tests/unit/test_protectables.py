@@ -55,6 +55,13 @@ def rows(response, table):
 class PageMixin:
     """The page with every list mocked; ``calls`` counts what a request made."""
 
+    def _mock_volume_with_a_snapshot(self):
+        """vol-3 as a row update reads it: the volume, its newest snapshot, no limits."""
+        self.mock_volume_get.return_value = volume(3)
+        self.mock_volume_snapshot_list.return_value = [
+            snapshot(2, 'vol-3', '2026-03-01T10:00:00')]
+        self.mock_absolute_limits.return_value = {}
+
     def _mock(self, volumes=(), snapshots=(), limits=None, next_marker=None):
         self.mock_volume_list_paged.return_value = Page(list(volumes), next_marker)
         self.mock_volume_snapshot_list.return_value = list(snapshots)
@@ -94,10 +101,7 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
 
     @helpers.create_mocks(LISTS)
     def test_row_update_costs_only_that_rows_calls_and_keeps_the_newest_point(self):
-        self.mock_volume_get.return_value = volume(3)
-        self.mock_volume_snapshot_list.return_value = [
-            snapshot(2, 'vol-3', '2026-03-01T10:00:00')]
-        self.mock_absolute_limits.return_value = {}
+        self._mock_volume_with_a_snapshot()
         with ALL_SERVICES:
             response = self.client.get(INDEX_URL, {
                 'action': 'row_update', 'table': 'volumes', 'obj_id': 'vol-3'}, **AJAX)
@@ -134,10 +138,7 @@ class ProtectablesViewTests(PageMixin, helpers.TestCase):
 
     @helpers.create_mocks(LISTS)
     def test_a_row_poll_whose_url_carries_no_valid_newest_point_reads_the_points(self):
-        self.mock_volume_get.return_value = volume(3)
-        self.mock_volume_snapshot_list.return_value = [
-            snapshot(2, 'vol-3', '2026-03-01T10:00:00')]
-        self.mock_absolute_limits.return_value = {}
+        self._mock_volume_with_a_snapshot()
         with ALL_SERVICES:
             response = self.client.get(INDEX_URL, {
                 'action': 'row_update', 'table': 'volumes', 'obj_id': 'vol-3',
