@@ -37,7 +37,7 @@ def serves(route, service: str) -> bool:
     schedules panels: the workflow service's)."""
     if route.plugin is not None:
         return route.plugin.service == service
-    if route.panel.permissions == service_permissions(service):
+    if getattr(route.panel, 'permissions', None) == service_permissions(service):
         return True
     return any(table.rows and table.rows[0] == 'resource' for table in catalog.tables(route))
 
