@@ -37,6 +37,8 @@ def serves(route, service: str) -> bool:
     schedules panels: the workflow service's)."""
     if route.plugin is not None:
         return route.plugin.service == service
+    if service is None:  # Keystone: every page needs it, no page shows what it holds
+        return False
     if getattr(route.panel, 'permissions', None) == service_permissions(service):
         return True
     return any(table.rows and table.rows[0] == 'resource' for table in catalog.tables(route))
