@@ -165,6 +165,12 @@ class ScheduleAction:
     delete_input: str
     #: Inputs of the create action that are the same in every run (no user's text).
     fixed: Mapping[str, bool | int | str] = dataclasses.field(default_factory=dict)
+    #: The list action's filter (in its ``search_opts``) that the service applies:
+    #: one taking the schedule's tag, else one taking a resource (then a listing per
+    #: resource). A run never lists the whole project: Mistral stores at most 1 MiB
+    #: of a task's result by default, about 700 Cinder snapshots.
+    list_tag_filter: str | None = None
+    list_resource_filter: str | None = None
 
 
 class ProtectionPlugin(PointSource):

@@ -68,12 +68,14 @@ class VolumeBackupPlugin(base.ProtectionPlugin):
     #: Volume statuses Cinder restores into, besides the size check.
     restorable_into_statuses = frozenset({'available'})
     #: Scheduled backups send force: a volume attached since the schedule was made is
-    #: backed up without disruption, as the non-disruptive backup spec asks.
+    #: backed up without disruption, as the non-disruptive backup spec asks. Cinder's
+    #: default backup filters have no ``metadata``: a run lists each volume's backups.
     schedule_action = base.ScheduleAction(
         create='cinder.backups_create', resource_input='volume_id',
         options={'name': 'name', 'description': 'description'},
         metadata_input='metadata', list='cinder.backups_list',
-        delete='cinder.backups_delete', delete_input='backup', fixed={'force': True})
+        delete='cinder.backups_delete', delete_input='backup', fixed={'force': True},
+        list_resource_filter='volume_id')
 
     def is_enabled(self, request) -> bool:
         """Off where the cloud is known to have no backup service."""

@@ -54,7 +54,8 @@ class VolumeSnapshotPlugin(base.ProtectionPlugin):
         create='cinder.volume_snapshots_create', resource_input='volume_id',
         options={'name': 'snapshot_name', 'description': 'description'},
         metadata_input='metadata', list='cinder.volume_snapshots_list',
-        delete='cinder.volume_snapshots_delete', delete_input='snapshot')
+        delete='cinder.volume_snapshots_delete', delete_input='snapshot',
+        list_tag_filter='metadata')
 
     def list_points(self, request, *, all_projects=False, resource_id=None):
         return api.cinder.volume_snapshot_list(request,

@@ -6,8 +6,9 @@ A run has three tasks, each reached only when the one before succeeded:
 
 1. ``protect``: the plugin's create action for each resource, its metadata the
    schedule's tag (``retention.SCHEDULE_TAG`` = the schedule's id);
-2. ``list_points``: the plugin's list action; it publishes ``expired``, the ids
-   the rule does not keep, selected in YAQL as ``retention.to_delete`` selects;
+2. ``list_points``: the plugin's list action, filtered by the service to the
+   schedule's tag (or to each resource); it publishes ``expired``, the ids the
+   rule does not keep, selected in YAQL as ``retention.to_delete`` selects;
 3. ``delete_expired``: the plugin's delete action for each of them.
 
 A failed protect of any resource stops the run before the listing: nothing is
@@ -61,6 +62,19 @@ def _yaql_list(values: Collection[str]) -> str:
     return '[%s]' % ', '.join(f"'{value}'" for value in sorted(values))
 
 
+def _list_task(action: ScheduleAction, schedule_id: str) -> tuple[dict[str, Any], str]:
+    """The listing task (without its publish) and the YAQL of its listed points."""
+    task: dict[str, Any] = {'action': action.list}
+    if action.list_tag_filter:
+        task['input'] = {'search_opts': {action.list_tag_filter: {SCHEDULE_TAG: schedule_id}}}
+        return task, 'task().result'
+    if action.list_resource_filter:
+        task['with-items'] = 'resource in <% $.resources %>'
+        task['input'] = {'search_opts': {action.list_resource_filter: '<% $.resource %>'}}
+        return task, 'task().result.selectMany($)'  # one list per resource
+    raise ValueError('a schedule never lists the whole project')
+
+
 def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retention) -> str:
     """The YAQL selecting from the listing's result what a run deletes, oldest first:
     per resource (the plugin's parent key), its newest N successful points are kept.
@@ -78,7 +92,8 @@ def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retentio
     newer = (f'$ok.where($.{parent} = $p.{parent} and ($.created_at > $p.created_at or '
              '($.created_at = $p.created_at and $.id > $p.id))).len()')
     # toList(): YAQL's where/select are lazy, and a variable is read more than once.
-    return (f'let(own => task().result.where({tag}).toList()) -> '
+    listed = _list_task(_action(plugin), schedule_id)[1]
+    return (f'let(own => {listed}.where({tag}).toList()) -> '
             f'let(ok => $own.where($.status in {_yaql_list(plugin.success_statuses)})'
             '.toList()) -> '
             f'let(keep => $ok.where(let(p => $) -> {newer} < {retention.keep_newest})'
@@ -113,7 +128,7 @@ def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention)
                 'on-success': ['list_points'],
             },
             'list_points': {
-                'action': action.list,
+                **_list_task(action, schedule_id)[0],
                 'publish': {'expired': f'<% {expired} %>'},
                 'on-success': ['delete_expired'],
             },

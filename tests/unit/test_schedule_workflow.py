@@ -19,8 +19,9 @@ PLUGIN = base.get("volume_snapshot")
 KEEP_TWO = Retention(2)
 
 
-def generated(rule: Retention = KEEP_TWO) -> dict[str, Any]:
-    document = yaml.safe_load(workflow.definition(PLUGIN, ME, rule))
+def generated(rule: Retention = KEEP_TWO, plugin: base.ProtectionPlugin = PLUGIN
+              ) -> dict[str, Any]:
+    document = yaml.safe_load(workflow.definition(plugin, ME, rule))
     assert document.pop("version") == "2.0"
     (name, definition), = document.items()
     assert name == workflow.workflow_name(ME) == f"pd_schedule_{ME}"
@@ -34,9 +35,11 @@ def record(of: Point) -> dict[str, Any]:
             "metadata": {SCHEDULE_TAG: of.schedule_id} if of.schedule_id else {}}
 
 
-def expired(rule: Retention, records: list[dict[str, Any]]) -> list[str]:
-    """Evaluate the list task's published ``expired`` as Mistral would."""
-    expression = generated(rule)["tasks"]["list_points"]["publish"]["expired"]
+def expired(rule: Retention, records: list[Any], plugin: base.ProtectionPlugin = PLUGIN
+            ) -> list[str]:
+    """Evaluate the list task's published ``expired`` as Mistral would, on the task's
+    result ``records``."""
+    expression = generated(rule, plugin)["tasks"]["list_points"]["publish"]["expired"]
     assert expression.startswith("<% ") and expression.endswith(" %>")
     context = yaql.create_context()
     context.register_function(lambda: {"result": records}, name="task")
@@ -75,6 +78,9 @@ def test_a_run_protects_each_resource_then_lists_then_deletes():
         "on-success": ["list_points"],
     }
     assert listing["action"] == "cinder.volume_snapshots_list"
+    # Cinder lists only the schedule's own snapshots (never the whole project)
+    assert listing["input"] == {"search_opts": {"metadata": {SCHEDULE_TAG: ME}}}
+    assert "with-items" not in listing
     assert listing["on-success"] == ["delete_expired"]
     assert delete == {"with-items": "point in <% $.expired %>",
                       "action": "cinder.volume_snapshots_delete",
@@ -136,3 +142,26 @@ def test_a_plugin_without_a_schedule_action_cannot_be_scheduled(name):
         workflow.definition(base.get(name), ME, Retention(1))
     with pytest.raises(ValueError, match="cannot be scheduled"):
         workflow.workflow_input(base.get(name), ["r1"], {})
+
+
+def test_a_backup_run_lists_each_volumes_backups_and_keeps_the_newest_of_each():
+    plugin = base.get("volume_backup")
+    listing = generated(KEEP_TWO, plugin)["tasks"]["list_points"]
+    assert listing["with-items"] == "resource in <% $.resources %>"
+    assert listing["input"] == {"search_opts": {"volume_id": "<% $.resource %>"}}
+    (name, rule, points, deleted) = next(case for case in NEWEST_N
+                                         if len({p.resource_id for p in case[2]}) > 1)
+    per_volume: dict[str, list[dict[str, Any]]] = {}
+    for each in points:
+        per_volume.setdefault(each.resource_id, []).append(record(each))
+    assert expired(rule, list(per_volume.values()), plugin) == deleted, name
+
+
+def test_every_scheduled_listing_is_filtered_by_the_service():
+    plugins = [plugin for registered in base.resource_types()
+               for plugin in base.protection_plugins(registered.resource_type)
+               if plugin.schedule_action]
+    assert plugins
+    for plugin in plugins:
+        action = plugin.schedule_action
+        assert action.list_tag_filter or action.list_resource_filter, plugin.name
