@@ -12,6 +12,7 @@ executions) joined here, never a call per schedule.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,7 @@ from protection_dashboard.api import base
 from protection_dashboard.exceptions import InvalidId
 from protection_dashboard.schedules import workflow
 
+LOG = logging.getLogger(__name__)
 SERVICE = 'mistral'
 #: How many runs a list page reads to find each schedule's newest (newest first).
 RECENT_RUNS_LIMIT = 500
@@ -122,6 +124,46 @@ def schedule_create(request, schedule_id: str, definition: str, pattern: str,
                                               pattern=pattern)
     except Exception:
         client.workflows.delete(created[0].id)
+        raise
+    return Schedule(trigger)
+
+
+class ScheduleLost(Exception):
+    """An edit's new trigger was refused and the old one could not be made again:
+    the schedule no longer runs (its workflow and points stay)."""
+
+
+def schedule_update(request, schedule_id: str, definition: str, pattern: str,
+                    workflow_input: Mapping[str, Any]) -> Schedule:
+    """Change a schedule in place: its workflow, then its trigger (same id and tag).
+
+    Mistral cannot change a trigger, and a trigger's name is unique in its
+    project, so the old trigger is deleted before the new one is made: never
+    two live triggers. When the service refuses the new trigger, the old one
+    and the old definition are made again and the refusal raised; when even
+    that fails, ``ScheduleLost``.
+    """
+    old = schedule_get(request, schedule_id)
+    client = mistralclient(request)
+    old_definition = client.workflows.get(old.workflow_id).definition
+    client.workflows.update(definition, id=old.workflow_id)
+    try:
+        client.cron_triggers.delete(old.trigger_id)
+    except Exception:
+        client.workflows.update(old_definition, id=old.workflow_id)
+        raise
+    try:
+        trigger = client.cron_triggers.create(
+            old.workflow_name, old.workflow_name, workflow_input=dict(workflow_input),
+            pattern=pattern)
+    except Exception:
+        try:
+            client.workflows.update(old_definition, id=old.workflow_id)
+            client.cron_triggers.create(old.workflow_name, old.workflow_name,
+                                        workflow_input=old.workflow_input, pattern=old.pattern)
+        except Exception as lost:
+            LOG.exception('Schedule %s: the old trigger could not be made again', schedule_id)
+            raise ScheduleLost(schedule_id) from lost
         raise
     return Schedule(trigger)
 

@@ -2,7 +2,8 @@
 
 create a schedule (a bad cron pattern first: a field error and nothing made),
 see its preview and next runs, run it now, watch its snapshot turn available
-in the Volume Snapshots panel, delete the schedule (its snapshot stays).
+in the Volume Snapshots panel, edit its pattern and retention, delete the
+schedule (its snapshot stays).
 """
 
 from __future__ import annotations
@@ -91,7 +92,19 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
     (point,) = cinder.volume_snapshots.list(search_opts={'volume_id': volume.id})
     schedule_id = point.metadata[retention.SCHEDULE_TAG]
 
+    # Edit: the form holds the schedule; the type and the protection cannot change.
     pages.open_panel(browser, dashboard_url, SCHEDULES)
+    pages.click_row_action(browser, 'schedules', name, 'Edit Schedule')
+    modal = pages.wait_for_modal(browser)
+    assert modal.find_element(By.ID, 'id_cron_pattern').get_attribute('value') == '30 2 * * *'
+    assert not modal.find_element(By.ID, 'id_plugin').is_enabled()
+    pages.submit_modal_form(browser, {'cron_pattern': '15 4 * * 1', 'keep_newest': 1})
+    pages.wait_for_alert(browser, 'success', contains='Updated schedule')
+    cells = pages.row_cells(browser, 'schedules', name)
+    assert '15 4 * * 1' in ' '.join(cells.values()), cells
+    (edited,) = [s for s in api.mistral.schedule_list(request) if s.name == name]
+    assert (edited.id, edited.pattern, edited.keep_newest) == (schedule_id, '15 4 * * 1', 1)
+
     pages.click_row_action(browser, 'schedules', name, 'Delete Schedule')
     pages.confirm_action(browser)
     pages.wait_for_row_gone(browser, 'schedules', name)

@@ -7,6 +7,7 @@ snapshots. Each test deletes what it made, schedules first.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -64,18 +65,24 @@ def new_volume(request, cleanup):
     return wait_status(lambda: client.volumes.get(created.id), {'available'})
 
 
-def make_schedule(request, volume_ids, pattern, cleanup, plugin=PLUGIN, keep_newest=1):
-    schedule_id = api.mistral.new_schedule_id()
+def schedule_parts(schedule_id, volume_ids, plugin=PLUGIN, keep_newest=1):
+    """The definition and trigger input of a schedule, as the schedule form makes them."""
     rule = retention.Retention(keep_newest=keep_newest)
     name = 'it-schedule-%s' % schedule_id[:8]
-    cleanup['schedules'].append(schedule_id)
     options = {option: name if option.endswith('name') else 'integration'
                for option in plugin.schedule_action.options.values()}
-    return api.mistral.schedule_create(
-        request, schedule_id, workflow.definition(plugin, schedule_id, rule), pattern,
-        workflow.workflow_input(plugin, volume_ids, options,
-                                {'name': name, 'resource_type': plugin.resource_type,
-                                 'plugin': plugin.name, 'keep_newest': keep_newest}))
+    return (workflow.definition(plugin, schedule_id, rule),
+            workflow.workflow_input(plugin, volume_ids, options,
+                                    {'name': name, 'resource_type': plugin.resource_type,
+                                     'plugin': plugin.name, 'keep_newest': keep_newest}))
+
+
+def make_schedule(request, volume_ids, pattern, cleanup, plugin=PLUGIN, keep_newest=1):
+    schedule_id = api.mistral.new_schedule_id()
+    cleanup['schedules'].append(schedule_id)
+    definition, workflow_input = schedule_parts(schedule_id, volume_ids, plugin, keep_newest)
+    return api.mistral.schedule_create(request, schedule_id, definition, pattern,
+                                       workflow_input)
 
 
 def points(request, schedule_id, volume_id, plugin=PLUGIN):
@@ -135,6 +142,46 @@ def test_a_cron_schedule_runs_under_a_trust_and_delete_removes_it(request_, clea
     assert demo_trusts(demo_session) == trusts_before
     # its points stay: deleting a schedule deletes no data
     assert [p.id for p in points(request_, schedule.id, volume.id)] == [made[0].id]
+
+
+def test_edit_makes_the_trigger_again_and_a_refused_edit_keeps_the_old(request_, cleanup,
+                                                                      demo_session):
+    """One live trigger of the same name after an edit, its trust the new one; the
+    edited workflow runs; a trigger the service refuses brings the old schedule back."""
+    first, second = new_volume(request_, cleanup), new_volume(request_, cleanup)
+    trusts_before = demo_trusts(demo_session)
+    schedule = make_schedule(request_, [first.id], NOT_SOON, cleanup, keep_newest=2)
+    name = workflow.workflow_name(schedule.id)
+    client = api.mistral.mistralclient(request_)
+
+    def triggers():
+        return [t for t in client.cron_triggers.list() if t.name == name]
+
+    def keep_rule():
+        return client.workflows.get(schedule.workflow_id).definition.count('.len() < 1)')
+
+    definition, edited_input = schedule_parts(schedule.id, [first.id, second.id], keep_newest=1)
+    api.mistral.schedule_update(request_, schedule.id, definition, '15 3 * * *', edited_input)
+    (edited,) = triggers()
+    assert edited.id != schedule.trigger_id and edited.pattern == '15 3 * * *'
+    listed = api.mistral.schedule_get(request_, schedule.id)
+    assert (listed.resources, listed.keep_newest) == ([first.id, second.id], 1)
+    assert keep_rule() == 1
+    assert len(demo_trusts(demo_session) - trusts_before) == 1
+
+    # Mistral refuses a trigger input its workflow does not take: the old trigger is back.
+    definition, _input = schedule_parts(schedule.id, [first.id], keep_newest=5)
+    with pytest.raises(mistral_base.APIException):
+        api.mistral.schedule_update(request_, schedule.id, definition, '0 4 * * *',
+                                    dict(edited_input, unexpected='refused'))
+    (kept,) = triggers()
+    assert (kept.pattern, json.loads(kept.workflow_input)) == ('15 3 * * *', edited_input)
+    assert keep_rule() == 1
+
+    made = run_and_settle(request_, schedule.id, [first.id, second.id])
+    assert [len(made[first.id]), len(made[second.id])] == [1, 1], made
+    api.mistral.schedule_delete(request_, schedule.id)
+    assert demo_trusts(demo_session) == trusts_before
 
 
 def run_and_settle(request, schedule_id, volume_ids, plugin=PLUGIN):

@@ -27,6 +27,7 @@ INDEX_URL = reverse('horizon:project:protection_schedules:index')
 CREATE_URL = reverse('horizon:project:protection_schedules:create')
 PREVIEW_URL = reverse('horizon:project:protection_schedules:preview')
 DETAIL_URL = reverse('horizon:project:protection_schedules:detail', args=(ONE,))
+UPDATE_URL = reverse('horizon:project:protection_schedules:update', args=(ONE,))
 ADMIN_URL = reverse('horizon:admin:protection_schedules:index')
 #: Mistral's default rules, with creating and deleting made admin-only.
 MEMBER_READS_ONLY = {
@@ -110,7 +111,7 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
                      # 02:30 UTC in December is 03:30 in Berlin.
                      'Dec. 4, 2026, 3:30 a.m. CET',
                      'Dec. 3, 2026, 3:30 a.m. CET: Quota exceeded for snapshots',
-                     'Never run', 'Run Schedule Now', 'Create Schedule',
+                     'Never run', 'Run Schedule Now', 'Create Schedule', UPDATE_URL,
                      reverse('horizon:project:protection_schedules:detail', args=(TWO,))):
             self.assertContains(response, text)
 
@@ -203,7 +204,7 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
             self.client.post(INDEX_URL, {'action': 'schedules__delete__' + ONE})
             self.client.post(INDEX_URL, {'action': 'schedules__run_now__' + ONE})
         self.assertEqual(200, page.status_code)
-        for text in ('Delete Schedule', 'Run Schedule Now', CREATE_URL):
+        for text in ('Delete Schedule', 'Run Schedule Now', CREATE_URL, UPDATE_URL):
             self.assertNotContains(page, text)
         self.mock_schedule_delete.assert_not_called()
         self.mock_schedule_run_now.assert_not_called()
@@ -333,6 +334,96 @@ class CreateTests(SchedulesTestCase):
         self.mock_schedule_create.assert_not_called()
 
 
+class UpdateTests(SchedulesTestCase):
+    """Edit: the form filled from the trigger; type and protection stay."""
+
+    def setUp(self):
+        super().setUp()
+        self.schedule = make_schedule(ONE, name='nightly', resources=['vol-1', 'vol-gone'])
+
+    def valid(self, **changes):
+        data = {'schedule_name': 'hourly', 'resource_type': 'OS::Manila::Share',
+                'resources': ['vol-2'], 'plugin': 'share_snapshot',
+                'cron_pattern': '0 * * * *', 'keep_newest': '5'}
+        data.update(changes)
+        return data
+
+    def _mock(self):
+        self.mock_schedule_get.return_value = self.schedule
+        self.mock_volume_list_paged.return_value = Page(
+            [make_volume('vol-1', 'database'), make_volume('vol-2', 'logs')])
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_get']})
+    def test_form_is_filled_from_the_schedule_and_says_what_is_gone(self):
+        self._mock()
+        response = self.client.get(UPDATE_URL)
+        self.assertEqual(200, response.status_code)
+        form = response.context['form']
+        self.assertEqual(('nightly', ['vol-1', 'vol-gone'], '30 2 * * *', 3),
+                         tuple(form.initial[name] for name in (
+                             'schedule_name', 'resources', 'cron_pattern', 'keep_newest')))
+        self.assertTrue(form.fields['plugin'].disabled)
+        self.assertTrue(form.fields['resource_type'].disabled)
+        self.assertContains(response, 'dropped when you save: vol-gone')
+        self.assertContains(response, 'Every day at 02:30 (UTC)')
+        self.assertContains(response, 'action="%s"' % UPDATE_URL)
+        self.mock_volume_list_paged.assert_called_once()
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_get', 'schedule_update']})
+    def test_save_updates_the_same_schedule_and_keeps_type_and_protection(self):
+        self._mock()
+        self.mock_schedule_update.return_value = make_schedule(ONE, name='hourly')
+        response = self.client.post(UPDATE_URL, self.valid())
+        self.assertNoFormErrors(response)
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        (_request, schedule_id, definition, pattern, workflow_input), _kw = \
+            self.mock_schedule_update.call_args
+        self.assertEqual((ONE, '0 * * * *'), (schedule_id, pattern))
+        self.assertIn('.len() < 5)', definition)
+        self.assertIn('cinder.volume_snapshots_create', definition)
+        self.assertEqual(['vol-2'], workflow_input['resources'])
+        self.assertEqual({'name': 'hourly', 'resource_type': 'OS::Cinder::Volume',
+                          'plugin': 'volume_snapshot', 'keep_newest': 5},
+                         workflow_input['schedule'])
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_get', 'schedule_update']})
+    def test_invalid_input_is_a_field_error_and_no_call(self):
+        self._mock()
+        for field, value in (('cron_pattern', '61 * * * *'), ('keep_newest', '0'),
+                             ('resources', ['vol-gone'])):
+            response = self.client.post(UPDATE_URL, self.valid(**{field: value}))
+            self.assertIn(field, response.context['form'].errors)
+        self.mock_schedule_update.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_get', 'schedule_update']})
+    def test_a_lost_schedule_is_said_in_the_form(self):
+        self._mock()
+        self.mock_schedule_update.side_effect = mistral.ScheduleLost(ONE)
+        response = self.client.post(UPDATE_URL, self.valid())
+        self.assertEqual(200, response.status_code)
+        self.assertContains(response, 'the schedule no longer runs')
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_get', 'schedule_update']})
+    def test_update_needs_the_workflow_rules(self):
+        with service_policy('workflow', MEMBER_READS_ONLY):
+            get = self.client.get(UPDATE_URL)
+            post = self.client.post(UPDATE_URL, self.valid())
+        for response in (get, post):
+            self.assertEqual(403, response.status_code)
+        self.mock_schedule_get.assert_not_called()
+        self.mock_schedule_update.assert_not_called()
+
+    @helpers.create_mocks({api.mistral: ['schedule_get']})
+    def test_a_schedule_not_read_goes_back_to_the_list(self):
+        self.mock_schedule_get.side_effect = mistral_base.APIException(404, 'not found')
+        response = self.client.get(UPDATE_URL)
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+
+
 class PreviewTests(SchedulesTestCase):
     """The create form's live preview (JSON), computed without a service call."""
 
@@ -417,7 +508,7 @@ class AdminTests(PointsListedMixin, SchedulesTestCase, helpers.BaseAdminViewTest
             mock.ANY, search_opts={'all_tenants': True}, limit=None)
         for text in ('theirs', 'other-project', 'vol-1', 'Delete Schedule'):
             self.assertContains(response, text)
-        for text in ('Run Schedule Now', 'Delete Schedule and Its Points'):
+        for text in ('Run Schedule Now', 'Delete Schedule and Its Points', 'Edit Schedule'):
             self.assertNotContains(response, text)
         response = self.client.post(ADMIN_URL, {'action': 'schedules__delete__' + ONE})
         self.assertRedirectsNoFollow(response, ADMIN_URL)

@@ -97,6 +97,76 @@ class CreateTests(MistralTestCase):
         self.assertFalse(triggers.called)
 
 
+class UpdateTests(MistralTestCase):
+    """An edit: the workflow updated, the trigger made again (never two at once)."""
+
+    TRIGGER = MISTRAL_URL + '/cron_triggers/pd_schedule_' + ONE
+    WORKFLOW = MISTRAL_URL + '/workflows/wf-1111'
+    NEW_INPUT = {'resources': ['vol-2'], 'schedule': {'name': 'hourly'}}
+
+    def _mock(self, http, new_trigger_status=201, old_trigger_status=201):
+        http.get(self.TRIGGER, json=trigger(ONE))
+        http.get(self.WORKFLOW, json={'id': 'wf-1111', 'definition': 'old definition'})
+        updates = http.put(self.WORKFLOW, json={'id': 'wf-1111', 'name': 'x'})
+        deleted = http.delete(MISTRAL_URL + '/cron_triggers/trigger-1111', status_code=204)
+        created = http.post(MISTRAL_URL + '/cron_triggers', [
+            {'status_code': new_trigger_status, 'json': trigger(ONE, pattern='0 * * * *')
+             if new_trigger_status == 201 else {'faultstring': 'Too many triggers'}},
+            {'status_code': old_trigger_status, 'json': trigger(ONE)
+             if old_trigger_status == 201 else {'faultstring': 'Service unavailable'}},
+        ])
+        return updates, deleted, created
+
+    def test_update_changes_the_workflow_then_makes_the_trigger_again(self):
+        with requests_mock.Mocker() as http:
+            updates, deleted, created = self._mock(http)
+            schedule = mistral.schedule_update(self.request, ONE, 'new definition',
+                                               '0 * * * *', self.NEW_INPUT)
+        calls = [(r.method, r.path) for r in http.request_history]
+        self.assertEqual([('GET', '/v2/cron_triggers/pd_schedule_' + ONE),
+                          ('GET', '/v2/workflows/wf-1111'), ('PUT', '/v2/workflows/wf-1111'),
+                          ('DELETE', '/v2/cron_triggers/trigger-1111'),
+                          ('POST', '/v2/cron_triggers')], calls)
+        self.assertEqual('new definition', updates.last_request.text)
+        sent = created.last_request.json()
+        self.assertEqual(('pd_schedule_' + ONE, 'pd_schedule_' + ONE, '0 * * * *'),
+                         (sent['name'], sent['workflow_name'], sent['pattern']))
+        self.assertEqual(self.NEW_INPUT, json.loads(sent['workflow_input']))
+        self.assertEqual((ONE, '0 * * * *'), (schedule.id, schedule.pattern))
+
+    def test_a_refused_trigger_brings_the_old_schedule_back(self):
+        with requests_mock.Mocker() as http:
+            updates, deleted, created = self._mock(http, new_trigger_status=400)
+            with self.assertRaises(pd_exceptions.RECOVERABLE) as raised:
+                mistral.schedule_update(self.request, ONE, 'new definition', '0 * * * *',
+                                        self.NEW_INPUT)
+        self.assertIn('Too many triggers', str(raised.exception))
+        self.assertEqual(['new definition', 'old definition'],
+                         [r.text for r in updates.request_history])
+        old = created.last_request.json()
+        self.assertEqual(('30 2 * * *', json.loads(trigger(ONE)['workflow_input'])),
+                         (old['pattern'], json.loads(old['workflow_input'])))
+
+    def test_a_refused_trigger_delete_restores_the_definition(self):
+        with requests_mock.Mocker() as http:
+            updates, deleted, created = self._mock(http)
+            http.delete(MISTRAL_URL + '/cron_triggers/trigger-1111', status_code=503,
+                        json={'faultstring': 'down'})
+            with self.assertRaises(pd_exceptions.RECOVERABLE):
+                mistral.schedule_update(self.request, ONE, 'new definition', '0 * * * *',
+                                        self.NEW_INPUT)
+        self.assertEqual(['new definition', 'old definition'],
+                         [r.text for r in updates.request_history])
+        self.assertFalse(created.called)
+
+    def test_an_old_trigger_not_made_again_is_a_lost_schedule(self):
+        with requests_mock.Mocker() as http:
+            self._mock(http, new_trigger_status=400, old_trigger_status=503)
+            with self.assertRaises(mistral.ScheduleLost):
+                mistral.schedule_update(self.request, ONE, 'new definition', '0 * * * *',
+                                        self.NEW_INPUT)
+
+
 class ListTests(MistralTestCase):
 
     def _mock_lists(self, http, triggers, workflows, executions):

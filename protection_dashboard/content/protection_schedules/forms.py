@@ -1,4 +1,4 @@
-"""The create form of a schedule, from ``schemas/protection_schedule.json``.
+"""The create and edit forms of a schedule, from ``schemas/protection_schedule.json``.
 
 The resources are offered from the project's protectables of the schedulable
 types (the plugin registry); the pattern is checked by ``cron.validate_pattern``
@@ -58,7 +58,7 @@ class CreateScheduleForm(forms.ServiceForm):
     success_message = _('Created schedule "%s".')
     failure_message = _("Unable to create the schedule.")
     lost_target_message = _("A resource of the schedule is not valid.")
-    refused_errors = (mistral_base.APIException,)
+    refused_errors = (mistral_base.APIException, api.mistral.ScheduleLost)
 
     def __init__(self, request, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
@@ -67,13 +67,17 @@ class CreateScheduleForm(forms.ServiceForm):
         self.fields['cron_pattern'].validators.append(cron.validate_pattern)
         plugins = schedulable_plugins(request)
         self.plugins = {plugin.name: plugin for plugin in plugins}
-        types = sorted({plugin.resource_type for plugin in plugins})
+        types = self.offered_types(plugins)
         self.set_choices('plugin', [(plugin.name, PLUGIN_LABELS.get(plugin.name, plugin.name))
                                     for plugin in plugins])
         self.set_choices('resource_type', [
             (name, protection_base.resource_type(name).label) for name in types])
         self.resource_types: dict[str, str] = {}
         self.set_choices('resources', self._resource_choices(request, types))
+
+    def offered_types(self, plugins: list[protection_base.ProtectionPlugin]) -> list[str]:
+        """The resource types whose resources the form offers."""
+        return sorted({plugin.resource_type for plugin in plugins})
 
     def _resource_choices(self, request, types: list[str]) -> list[tuple[str, str]]:
         choices = []
@@ -108,17 +112,61 @@ class CreateScheduleForm(forms.ServiceForm):
         if self.is_bound:  # the posted pattern once it passed its checks
             pattern = getattr(self, 'cleaned_data', {}).get('cron_pattern')
         else:
-            pattern = self.fields['cron_pattern'].initial
+            pattern = self.initial.get('cron_pattern') or self.fields['cron_pattern'].initial
         return times.pattern_preview(pattern) if pattern else None
 
-    def call_service(self, request, data):
+    def workflow_parts(self, schedule_id: str, data: dict[str, Any]) -> tuple[str, str, dict]:
+        """The schedule's definition, pattern and trigger input, from the cleaned ``data``."""
         plugin = self.plugins[data['plugin']]
-        schedule_id = api.mistral.new_schedule_id()
         rule = retention.Retention(keep_newest=data['keep_newest'])
         schedule = {'name': data['schedule_name'], 'resource_type': data['resource_type'],
                     'plugin': plugin.name, 'keep_newest': rule.keep_newest}
+        return (workflow.definition(plugin, schedule_id, rule), data['cron_pattern'],
+                workflow.workflow_input(plugin, data['resources'],
+                                        point_options(plugin, data['schedule_name']), schedule))
+
+    def call_service(self, request, data):
+        schedule_id = api.mistral.new_schedule_id()
         return api.mistral.schedule_create(
-            request, schedule_id, workflow.definition(plugin, schedule_id, rule),
-            data['cron_pattern'],
-            workflow.workflow_input(plugin, data['resources'],
-                                    point_options(plugin, data['schedule_name']), schedule))
+            request, schedule_id, *self.workflow_parts(schedule_id, data))
+
+
+class UpdateScheduleForm(CreateScheduleForm):
+    """Edit a schedule: its name, resources, pattern and retention.
+
+    The resource type and the protection stay: the points the schedule made are
+    of them, and its retention goes on counting them. A resource of the schedule
+    that is gone from the project is not offered, so saving drops it (the form
+    says so): its runs would fail on it.
+    """
+
+    success_message = _('Updated schedule "%s".')
+    failure_message = _("Unable to update the schedule.")
+    FIXED_FIELDS = ('resource_type', 'plugin')
+
+    def __init__(self, request, *args: Any, schedule: api.mistral.Schedule,
+                 **kwargs: Any) -> None:
+        self.schedule = schedule
+        super().__init__(request, *args, **kwargs)
+        for name in self.FIXED_FIELDS:
+            self.fields[name].disabled = True
+        gone = [resource for resource in schedule.resources
+                if resource not in self.resource_types]
+        if gone:
+            self.fields['resources'].help_text = _(
+                "%(help)s No longer in the project, dropped when you save: %(gone)s.") % {
+                'help': self.fields['resources'].help_text, 'gone': ', '.join(gone)}
+
+    def offered_types(self, plugins: list[protection_base.ProtectionPlugin]) -> list[str]:
+        return [self.schedule.resource_type]
+
+    def refusal_message(self, exc: Exception) -> str:
+        if isinstance(exc, api.mistral.ScheduleLost):
+            return str(_("The workflow service refused the changed schedule and could "
+                         "not make the old one again: the schedule no longer runs. "
+                         "Delete it and create it again."))
+        return super().refusal_message(exc)
+
+    def call_service(self, request, data):
+        return api.mistral.schedule_update(
+            request, self.schedule.id, *self.workflow_parts(self.schedule.id, data))

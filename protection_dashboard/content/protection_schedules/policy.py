@@ -19,5 +19,9 @@ LIST_ALL_PROJECTS = LIST + _rules('cron_triggers:list:all_projects',
                                   'executions:list:all_projects')
 GET = _rules('cron_triggers:get', 'executions:list')
 CREATE = _rules('workflows:create', 'cron_triggers:create')
+#: An edit reads the trigger and the workflow, updates the workflow and makes the
+#: trigger again (Mistral cannot change one).
+UPDATE = _rules('cron_triggers:get', 'workflows:get', 'workflows:update',
+                'cron_triggers:delete', 'cron_triggers:create')
 RUN_NOW = _rules('cron_triggers:get', 'executions:create')
 DELETE = _rules('cron_triggers:get', 'cron_triggers:delete', 'workflows:delete')

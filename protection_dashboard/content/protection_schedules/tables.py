@@ -84,6 +84,13 @@ def detail_link(schedule) -> str:
     return reverse('horizon:project:protection_schedules:detail', args=(schedule.id,))
 
 
+class ScheduleProjectTarget:
+    """A row action's policy target: the schedule's project (Mistral's rules' owner)."""
+
+    def get_policy_target(self, request, datum=None):
+        return {'project_id': getattr(datum, 'project_id', None)}
+
+
 class CreateSchedule(tables.LinkAction):
     name = 'create'
     verbose_name = _("Create Schedule")
@@ -93,7 +100,16 @@ class CreateSchedule(tables.LinkAction):
     policy_rules = policy.CREATE
 
 
-class RunNow(tables.BatchAction):
+class EditSchedule(ScheduleProjectTarget, tables.LinkAction):
+    name = 'update'
+    verbose_name = _("Edit Schedule")
+    url = 'horizon:project:protection_schedules:update'
+    classes = ('ajax-modal',)
+    icon = 'pencil'
+    policy_rules = policy.UPDATE
+
+
+class RunNow(ScheduleProjectTarget, tables.BatchAction):
     """Start a run at once with the schedule's own input (its trigger keeps its times)."""
 
     name = 'run_now'
@@ -110,14 +126,11 @@ class RunNow(tables.BatchAction):
     def action_past(count):
         return ngettext_lazy("Started a run of Schedule", "Started runs of Schedules", count)
 
-    def get_policy_target(self, request, datum=None):
-        return {'project_id': getattr(datum, 'project_id', None)}
-
     def action(self, request, obj_id):
         api.mistral.schedule_run_now(request, obj_id)
 
 
-class DeleteSchedule(tables.DeleteAction):
+class DeleteSchedule(ScheduleProjectTarget, tables.DeleteAction):
     """Delete the trigger and the workflow; the points the schedule made stay."""
 
     policy_rules = policy.DELETE
@@ -133,14 +146,11 @@ class DeleteSchedule(tables.DeleteAction):
     def action_past(count):
         return ngettext_lazy("Deleted Schedule", "Deleted Schedules", count)
 
-    def get_policy_target(self, request, datum=None):
-        return {'project_id': getattr(datum, 'project_id', None)}
-
     def delete(self, request, obj_id):
         api.mistral.schedule_delete(request, obj_id)
 
 
-class DeleteScheduleAndPoints(tables.BatchAction):
+class DeleteScheduleAndPoints(ScheduleProjectTarget, tables.BatchAction):
     """Delete the schedule, then the points it made (those the service can delete now)."""
 
     name = 'delete_with_points'
@@ -163,9 +173,6 @@ class DeleteScheduleAndPoints(tables.BatchAction):
     def action_past(count):
         return ngettext_lazy("Deleted Schedule and its points",
                              "Deleted Schedules and their points", count)
-
-    def get_policy_target(self, request, datum=None):
-        return {'project_id': getattr(datum, 'project_id', None)}
 
     def allowed(self, request, datum=None):
         """The rule of deleting the schedule's kind of points too."""
@@ -235,7 +242,7 @@ class SchedulesTable(ProtectionTable):
         status_columns = ('last_result',)
         row_class = UpdateRow
         table_actions = (CreateSchedule, DeleteSchedule)
-        row_actions = (RunNow, DeleteSchedule, DeleteScheduleAndPoints)
+        row_actions = (EditSchedule, RunNow, DeleteSchedule, DeleteScheduleAndPoints)
 
 
 class RunsTable(tables.DataTable):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import http
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -83,12 +83,50 @@ class CreateView(SessionProjectsMixin, horizon_forms.ModalFormView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+class UpdateView(CreateView):
+    """Edit a schedule in its form, filled from its trigger."""
+
+    form_class = forms.UpdateScheduleForm
+    modal_id = 'update_schedule_modal'
+    page_title = _("Edit Protection Schedule")
+    submit_label = _("Save Changes")
+
+    def dispatch(self, request, *args, **kwargs):
+        enforce(request, schedule_policy.UPDATE)
+        return super(CreateView, self).dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def schedule(self):
+        try:
+            return api.mistral.schedule_get(self.request, self.kwargs['schedule_id'])
+        except Exception:
+            utils.handle_error(self.request, _("Unable to retrieve the protection schedule."),
+                               redirect=INDEX_URL)
+
+    def get_form_kwargs(self):
+        return dict(super().get_form_kwargs(), schedule=self.schedule)
+
+    def get_initial(self):
+        schedule = self.schedule
+        return {'schedule_name': schedule.name, 'resource_type': schedule.resource_type,
+                'plugin': schedule.plugin, 'resources': schedule.resources,
+                'cron_pattern': schedule.pattern, 'keep_newest': schedule.keep_newest}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse('horizon:project:protection_schedules:update',
+                                        args=(self.schedule.id,))
+        return context
+
+
 class PreviewView(SessionProjectsMixin, generic.View):
-    """The create form's live preview: a pattern in words and its next three runs in
+    """The schedule form's live preview: a pattern in words and its next three runs in
     the user's timezone, or why it is not valid (JSON; no service call)."""
 
     def dispatch(self, request, *args, **kwargs):
-        enforce(request, schedule_policy.CREATE)
+        if not (policy.check(schedule_policy.CREATE, request)
+                or policy.check(schedule_policy.UPDATE, request)):
+            raise exceptions.NotAuthorized
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
