@@ -1,5 +1,6 @@
 """Config rendering: ``templates/*.conf`` and the generated files under <state>/etc, bin."""
 
+import configparser
 import os
 import shutil
 import string
@@ -12,7 +13,14 @@ from localcloud.config import (
     TEMPLATES,
     db_url,
 )
-from localcloud.services import NEUTRON_DIST, NEUTRON_ENTRY_POINTS, neutron_plugins, services
+from localcloud.services import (
+    MISTRAL_DIST,
+    NEUTRON_DIST,
+    NEUTRON_ENTRY_POINTS,
+    mistral_plugins,
+    neutron_plugins,
+    services,
+)
 
 # (template, destination under <state>/etc, service user of its [keystone_authtoken])
 CONFIGS = [
@@ -125,6 +133,22 @@ def write_neutron_plugins(p):
     write_file(os.path.join(dist, "entry_points.txt"), NEUTRON_ENTRY_POINTS)
 
 
+def mistral_entry_points():
+    """setup.cfg's ``mistral.actions`` entry points, as entry_points.txt declares them."""
+    cfg = configparser.ConfigParser()
+    cfg.read(os.path.join(REPO_ROOT, "setup.cfg"))
+    lines = [line.strip() for line in cfg["entry_points"]["mistral.actions"].splitlines()]
+    return "[mistral.actions]\n" + "".join(line + "\n" for line in lines if line)
+
+
+def write_mistral_actions(p):
+    """The dist-info through which Mistral loads the dashboard's actions."""
+    dist = os.path.join(mistral_plugins(p), MISTRAL_DIST)
+    metadata = "Metadata-Version: 2.1\nName: localcloud-mistral-actions\nVersion: 1.0\n"
+    write_file(os.path.join(dist, "METADATA"), metadata)
+    write_file(os.path.join(dist, "entry_points.txt"), mistral_entry_points())
+
+
 def write_configs(p):
     for d in [p.etc, p.data, p.log, p.run, p.stamps, p.bin]:
         os.makedirs(d, exist_ok=True)
@@ -136,6 +160,7 @@ def write_configs(p):
         shutil.copyfile(os.path.join(p.venv, "etc", rel), os.path.join(p.etc, rel))
     write_rabbitmq(p)
     write_neutron_plugins(p)
+    write_mistral_actions(p)
     for svc in services(p):
         if svc.launcher:
             write_file(os.path.join(p.bin, svc.name), svc.launcher, mode=0o755)

@@ -99,18 +99,39 @@ def neutron_plugins(p):
     return os.path.join(p.state, "lib", "neutron")
 
 
-def daemon(p, name, conf, code=(), args=()):
+# Mistral loads actions by entry point too: render.write_configs writes a dist-info
+# declaring the dashboard's Mistral actions (setup.cfg's [entry_points] mistral.actions,
+# what `pip install protection-dashboard` into Mistral declares) into mistral_plugins(p).
+MISTRAL_DIST = "localcloud_mistral_actions-1.0.dist-info"
+MISTRAL_ACTIONS = os.path.join(REPO_ROOT, "protection_dashboard", "mistral_actions.py")
+
+
+def mistral_plugins(p):
+    return os.path.join(p.state, "lib", "mistral")
+
+
+def mistral_actions_env(p):
+    """Mistral's processes import the actions from the checkout, found by the dist-info."""
+    return {"PYTHONPATH": os.pathsep.join([REPO_ROOT, mistral_plugins(p)])}
+
+
+def mistral_actions_code(p):
+    return [MISTRAL_ACTIONS, os.path.join(mistral_plugins(p), MISTRAL_DIST, "entry_points.txt")]
+
+
+def daemon(p, name, conf, code=(), args=(), env=None):
     """An oslo.service daemon: the venv's console script, or a generated launcher that
     runs it in one process (named like the script: the services name their binary and
     log after it)."""
+    e = dict(PYTHON_ENV, **(env or {}))
     if name not in ONE_PROCESS:
-        return Service(name, [p.vbin(name), "--config-file", conf, *args], env=PYTHON_ENV,
+        return Service(name, [p.vbin(name), "--config-file", conf, *args], env=e,
                        code=code)  # fmt: skip
     source = "from %s import main\nfrom localcloud import oneproc\noneproc.install()" % (
         ONE_PROCESS[name]
     )
     return Service(name, [os.path.join(p.bin, name), "--config-file", conf, *args],
-                   launcher=LAUNCHER % (p.vbin("python"), source), env=PYTHON_ENV,
+                   launcher=LAUNCHER % (p.vbin("python"), source), env=e,
                    code=list(code) + ["oneproc.py"])  # fmt: skip
 
 
@@ -257,8 +278,10 @@ def services(p):
         daemon(p, "nova-scheduler", nova_conf),
         nova_compute(p, nova_conf),
         gunicorn(p, "mistral-api", 8989, "mistral.wsgi", mistral_conf,
-                 env={"MISTRAL_CONFIG_FILE": mistral_conf}),  # fmt: skip
-        daemon(p, "mistral-engine", mistral_conf, args=["--server", MISTRAL_SERVERS]),
+                 env={"MISTRAL_CONFIG_FILE": mistral_conf, **mistral_actions_env(p)},
+                 code=mistral_actions_code(p)),  # fmt: skip
+        daemon(p, "mistral-engine", mistral_conf, args=["--server", MISTRAL_SERVERS],
+               env=mistral_actions_env(p), code=mistral_actions_code(p)),  # fmt: skip
     ]
 
 

@@ -23,7 +23,7 @@ class Share(base.APIResourceWrapper):
 
 class ShareSnapshot(base.APIResourceWrapper):
     _attrs = ['id', 'name', 'description', 'size', 'share_size', 'status', 'created_at',
-              'share_id', 'share_proto', 'project_id', 'user_id']
+              'share_id', 'share_proto', 'project_id', 'user_id', 'metadata']
 
 
 @memoized

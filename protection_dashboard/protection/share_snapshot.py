@@ -80,6 +80,14 @@ class ShareSnapshotPlugin(base.ProtectionPlugin):
     delete_policy = (('share', 'share:delete_snapshot'),)
     failure_statuses = frozenset({'error', 'error_deleting', 'manage_error',
                                   'unmanage_error'})
+    # mistral-extra's own Manila actions fail (their client has no session): a share
+    # schedule runs the dashboard's actions, which the deployer installs into Mistral.
+    schedule_action = base.ScheduleAction(
+        create='protection_dashboard.share_snapshots_create', resource_input='share',
+        options={'name': 'snapshot_name', 'description': 'description'},
+        metadata_input='metadata', list='protection_dashboard.share_snapshots_list',
+        delete='protection_dashboard.share_snapshots_delete', delete_input='snapshot',
+        list_tag_filter='metadata')
 
     def list_points(self, request, *, all_projects=False, resource_id=None):
         return api.manila.share_snapshot_list(

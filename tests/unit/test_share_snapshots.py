@@ -71,7 +71,8 @@ def make_share(status='available', **attrs):
 def make_snapshot(index=1, status='available', share_id='share-1', **attrs):
     values = {'id': 'snap-%d' % index, 'name': 'snap-%d' % index, 'description': '',
               'size': 1, 'status': status, 'share_id': share_id, 'share_proto': 'NFS',
-              'created_at': '2026-01-01T00:00:%02d' % index, 'project_id': PROJECT_ID}
+              'created_at': '2026-01-01T00:00:%02d' % index, 'project_id': PROJECT_ID,
+              'metadata': {}}
     values.update(attrs)
     return fake(manila.ShareSnapshot, **values)
 
