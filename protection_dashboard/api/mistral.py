@@ -18,8 +18,10 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.cache import cache
 from horizon.utils.memoized import memoized
 from keystoneauth1 import adapter
+from mistralclient.api import base as mistral_base
 from mistralclient.api.v2 import client as mistral_client
 
 from protection_dashboard.api import base
@@ -76,6 +78,10 @@ class Schedule(base.APIResourceWrapper):
         self.resource_type = fields.get('resource_type')
         self.plugin = fields.get('plugin')
         self.keep_newest = fields.get('keep_newest')
+        #: The per-period counts (0: none) and the timezone they are counted in.
+        self.keep_periods = {period: fields.get('keep_' + period) or 0
+                             for period in ('daily', 'weekly', 'monthly')}
+        self.timezone = fields.get('timezone')
         self.resources = list(self.workflow_input.get('resources') or [])
         self.last_run: Execution | None = None
 
@@ -103,6 +109,33 @@ def mistralclient(request) -> mistral_client.Client:
     session = adapter.Adapter(session=base.keystone_session(request),
                               auth=base.token_auth(request, endpoint))
     return mistral_client.Client(mistral_url=endpoint.rstrip('/'), session=session)
+
+
+def actions_installed(request, names: Iterable[str]) -> bool:
+    """Whether the workflow service has every named action.
+
+    Actions a deployer installs into Mistral (``protection_dashboard.*``): the
+    answer is the deployment's, cached per endpoint for ``VERSION_CACHE_TTL``.
+    An action the user may not read counts as absent (logged).
+    """
+    endpoint = base.endpoint_for(request, SERVICE)
+    for name in names:
+        key = 'protection_dashboard:mistral_action:%s:%s' % (endpoint, name)
+        found = cache.get(key)
+        if found is None:
+            try:
+                mistralclient(request).actions.get(name)
+                found = True
+            except mistral_base.APIException as exc:
+                if exc.error_code not in (403, 404):
+                    raise
+                if exc.error_code == 403:
+                    LOG.warning('The workflow service refused to show action %s', name)
+                found = False
+            cache.set(key, found, base.VERSION_CACHE_TTL)
+        if not found:
+            return False
+    return True
 
 
 def _all_projects(all_projects: bool) -> dict[str, Any]:

@@ -146,6 +146,10 @@ class QuotaUsage:
         return 0 <= self.limit <= self.used
 
 
+#: The actions of ``protection_dashboard/mistral_actions.py`` (setup.cfg's entry points).
+INSTALLED_ACTION_PREFIX = 'protection_dashboard.'
+
+
 @dataclasses.dataclass(frozen=True)
 class ScheduleAction:
     """How a schedule's run makes, lists and deletes a plugin's points: the workflow
@@ -171,6 +175,12 @@ class ScheduleAction:
     #: of a task's result by default, about 700 Cinder snapshots.
     list_tag_filter: str | None = None
     list_resource_filter: str | None = None
+
+    @property
+    def installed_actions(self) -> list[str]:
+        """Its actions that a deployer installs into Mistral (``mistral_actions.py``)."""
+        return [name for name in (self.create, self.list, self.delete)
+                if name.startswith(INSTALLED_ACTION_PREFIX)]
 
 
 class ProtectionPlugin(PointSource):

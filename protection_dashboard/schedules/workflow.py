@@ -8,13 +8,17 @@ A run has three tasks, each reached only when the one before succeeded:
    schedule's tag (``retention.SCHEDULE_TAG`` = the schedule's id);
 2. ``list_points``: the plugin's list action, filtered by the service to the
    schedule's tag (or to each resource); it publishes ``expired``, the ids the
-   rule does not keep, selected in YAQL as ``retention.to_delete`` selects;
+   rule does not keep, selected in YAQL as ``retention.to_delete`` selects. A rule
+   by day, week or month publishes the listed points instead, and a task
+   ``select_expired`` runs ``retention.to_delete`` itself (``RETENTION_ACTION``,
+   installed into Mistral: YAQL has no timezones);
 3. ``delete_expired``: the plugin's delete action for each of them.
 
 A failed protect of any resource stops the run before the listing: nothing is
 deleted. The definition holds no text of the user's (names and descriptions are
 inputs, which Mistral never evaluates as expressions), only the schedule's id,
-the plugin's actions and statuses, and the rule's count.
+the plugin's actions and statuses, and the rule (its counts, and the name of a
+timezone ``zoneinfo`` knows).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ if TYPE_CHECKING:  # the plugins import the service layer, which names workflows
 
 #: The tag of every workflow of ours, to list the schedules among the project's workflows.
 WORKFLOW_TAG = 'protection-dashboard'
+#: The action selecting the expired points of a rule by period (``mistral_actions.py``).
+RETENTION_ACTION = 'protection_dashboard.retention_expired'
 _SCHEDULE_ID = re.compile(r'[0-9a-f]{32}')
 _NAME_PREFIX = 'pd_schedule_'
 
@@ -79,12 +85,11 @@ def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retentio
     """The YAQL selecting from the listing's result what a run deletes, oldest first:
     per resource (the plugin's parent key), its newest N successful points are kept.
 
-    Only the newest-N rule: the per-period counts (in the user's timezone) are not
-    expressed in YAQL yet, and such a rule is refused rather than run differently.
+    Only the newest-N rule: YAQL has no timezones, so a rule by day, week or month
+    (in the user's timezone) runs in ``RETENTION_ACTION`` and is refused here.
     """
     if retention.by_period:
-        raise ValueError('daily, weekly and monthly retention cannot run in the workflow '
-                         'service yet')
+        raise ValueError('daily, weekly and monthly retention cannot run in YAQL')
     tag = f"$.metadata != null and $.metadata.get('{SCHEDULE_TAG}') = '{schedule_id}'"
     parent = plugin.parent_key
     # A point is kept when fewer than N successful points of its resource are newer
@@ -103,11 +108,37 @@ def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retentio
             '.select($.id).toList()')
 
 
+def _retention_tasks(plugin: ProtectionPlugin, schedule_id: str,
+                     retention: Retention) -> dict[str, Any]:
+    """The tasks publishing ``expired``: the listing, and for a rule by period the
+    selection by the installed action."""
+    listing, listed = _list_task(_action(plugin), schedule_id)
+    if not retention.by_period:
+        expired = expired_yaql(plugin, schedule_id, retention)
+        return {'list_points': {**listing, 'publish': {'expired': f'<% {expired} %>'},
+                                'on-success': ['delete_expired']}}
+    return {
+        'list_points': {**listing, 'publish': {'listed': f'<% {listed} %>'},
+                        'on-success': ['select_expired']},
+        'select_expired': {
+            'action': RETENTION_ACTION,
+            'input': {'points': '<% $.listed %>', 'schedule_id': schedule_id,
+                      'parent_key': plugin.parent_key,
+                      'success_statuses': sorted(plugin.success_statuses),
+                      'deletable_statuses': sorted(plugin.deletable_statuses),
+                      'keep_newest': retention.keep_newest, 'daily': retention.daily,
+                      'weekly': retention.weekly, 'monthly': retention.monthly,
+                      'timezone': retention.timezone},
+            'publish': {'expired': '<% task().result %>'},
+            'on-success': ['delete_expired'],
+        },
+    }
+
+
 def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention) -> str:
     """The workflow definition (Mistral's v2 language, YAML) of a schedule."""
     action = _action(plugin)
     name = workflow_name(schedule_id)
-    expired = expired_yaql(plugin, schedule_id, retention)
     protect_input: dict[str, Any] = {action.resource_input: '<% $.resource %>'}
     protect_input.update({key: f'<% $.{key} %>' for key in action.options})
     protect_input.update(action.fixed)
@@ -127,11 +158,7 @@ def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention)
                 'input': protect_input,
                 'on-success': ['list_points'],
             },
-            'list_points': {
-                **_list_task(action, schedule_id)[0],
-                'publish': {'expired': f'<% {expired} %>'},
-                'on-success': ['delete_expired'],
-            },
+            **_retention_tasks(plugin, schedule_id, retention),
             'delete_expired': {
                 'with-items': 'point in <% $.expired %>',
                 'action': action.delete,

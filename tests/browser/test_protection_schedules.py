@@ -60,9 +60,13 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
     modal = pages.wait_for_modal(browser)
     runs = modal.find_elements(By.CSS_SELECTOR, '.schedule-next-runs li')
     assert len(runs) == 3 and all(run.text.strip() for run in runs), modal.text
+    # share snapshots too: the local cloud's Mistral has the dashboard's actions installed
+    offered = {option.get_attribute('value')
+               for option in modal.find_elements(By.CSS_SELECTOR, '#id_plugin option')}
+    assert {'volume_snapshot', 'volume_backup', 'share_snapshot'} <= offered, offered
     fields = {'schedule_name': name, 'resource_type': 'OS::Cinder::Volume',
               'resources': volume.id, 'plugin': 'volume_snapshot',
-              'cron_pattern': '61 2 * * *', 'keep_newest': 2}
+              'cron_pattern': '61 2 * * *', 'keep_newest': 2, 'keep_daily': 7}
     pages.submit_modal_form(browser, fields)
     assert 'minute' in pages.field_error(browser, 'cron_pattern').lower()
     assert name not in [s.name for s in api.mistral.schedule_list(request)]
@@ -97,6 +101,7 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
     pages.click_row_action(browser, 'schedules', name, 'Edit Schedule')
     modal = pages.wait_for_modal(browser)
     assert modal.find_element(By.ID, 'id_cron_pattern').get_attribute('value') == '30 2 * * *'
+    assert modal.find_element(By.ID, 'id_keep_daily').get_attribute('value') == '7'
     assert not modal.find_element(By.ID, 'id_plugin').is_enabled()
     pages.submit_modal_form(browser, {'cron_pattern': '15 4 * * 1', 'keep_newest': 1})
     pages.wait_for_alert(browser, 'success', contains='Updated schedule')
@@ -104,6 +109,7 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
     assert '15 4 * * 1' in ' '.join(cells.values()), cells
     (edited,) = [s for s in api.mistral.schedule_list(request) if s.name == name]
     assert (edited.id, edited.pattern, edited.keep_newest) == (schedule_id, '15 4 * * 1', 1)
+    assert edited.keep_periods == {'daily': 7, 'weekly': 0, 'monthly': 0}
 
     pages.click_row_action(browser, 'schedules', name, 'Delete Schedule')
     pages.confirm_action(browser)

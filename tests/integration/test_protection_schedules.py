@@ -7,11 +7,13 @@ snapshots. Each test deletes what it made, schedules first.
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 
 import pytest
 from cinderclient import exceptions as cinder_exc
+from manilaclient.common.apiclient import exceptions as manila_exc
 from mistralclient.api import base as mistral_base
 
 from protection_dashboard import api
@@ -24,6 +26,7 @@ from tests.polling import wait_status, wait_until
 pytestmark = pytest.mark.integration
 PLUGIN = protection_base.get('volume_snapshot')
 BACKUPS = protection_base.get('volume_backup')
+SHARES = protection_base.get('share_snapshot')
 #: A cron run starts in the minute after its trigger is made; under the trust each
 #: action signs in again (a run took 12-25 s here, more on a loaded machine).
 CRON_WAIT = 240
@@ -34,10 +37,10 @@ NOT_SOON = '0 0 1 1 *'
 
 @pytest.fixture
 def cleanup(demo):
-    """Register schedule and volume ids; after the test the schedules are deleted (first,
-    so that no run makes a point meanwhile), then every snapshot and backup of the
-    volumes, then the volumes."""
-    created = {'schedules': [], 'snapshots': [], 'backups': [], 'volumes': []}
+    """Register schedule, volume and share ids; after the test the schedules are deleted
+    (first, so that no run makes a point meanwhile), then every snapshot and backup of
+    the volumes and shares, then the volumes and shares."""
+    created = {'schedules': [], 'snapshots': [], 'backups': [], 'volumes': [], 'shares': []}
     yield created
     request = horizon_request.fresh(demo)
     for schedule_id in created['schedules']:
@@ -51,11 +54,17 @@ def cleanup(demo):
             search_opts={'volume_id': volume_id})]
         created['backups'] += [b.id for b in client.backups.list(
             search_opts={'volume_id': volume_id})]
+    manila = api.manila.manilaclient(request)
+    share_snapshots = [s.id for share_id in created['shares']
+                       for s in manila.share_snapshots.list(search_opts={'share_id': share_id})]
     delete_created((
         (created['snapshots'], client.volume_snapshots, PLUGIN.deletable_statuses,
          cinder_exc.NotFound),
         (created['backups'], client.backups, BACKUPS.deletable_statuses, cinder_exc.NotFound),
-        (created['volumes'], client.volumes, {'available', 'error'}, cinder_exc.NotFound)))
+        (share_snapshots, manila.share_snapshots, SHARES.deletable_statuses,
+         manila_exc.NotFound),
+        (created['volumes'], client.volumes, {'available', 'error'}, cinder_exc.NotFound),
+        (created['shares'], manila.shares, {'available', 'error'}, manila_exc.NotFound)))
 
 
 def new_volume(request, cleanup):
@@ -77,19 +86,26 @@ def schedule_parts(schedule_id, volume_ids, plugin=PLUGIN, keep_newest=1):
                                      'plugin': plugin.name, 'keep_newest': keep_newest}))
 
 
-def make_schedule(request, volume_ids, pattern, cleanup, plugin=PLUGIN, keep_newest=1):
+def make_schedule(request, volume_ids, pattern, cleanup, plugin=PLUGIN, keep_newest=1,
+                  rule=None):
     schedule_id = api.mistral.new_schedule_id()
     cleanup['schedules'].append(schedule_id)
     definition, workflow_input = schedule_parts(schedule_id, volume_ids, plugin, keep_newest)
+    if rule is not None:
+        definition = workflow.definition(plugin, schedule_id, rule)
     return api.mistral.schedule_create(request, schedule_id, definition, pattern,
                                        workflow_input)
 
 
-def points(request, schedule_id, volume_id, plugin=PLUGIN):
-    """The schedule's snapshots (or backups) of the volume, oldest first."""
-    client = api.cinder.cinderclient(request)
-    manager = client.backups if plugin is BACKUPS else client.volume_snapshots
-    listed = manager.list(search_opts={'volume_id': volume_id})
+def points(request, schedule_id, resource_id, plugin=PLUGIN):
+    """The schedule's snapshots (or backups) of the volume (or share), oldest first."""
+    if plugin is SHARES:
+        listed = api.manila.manilaclient(request).share_snapshots.list(
+            search_opts={'share_id': resource_id})
+    else:
+        client = api.cinder.cinderclient(request)
+        manager = client.backups if plugin is BACKUPS else client.volume_snapshots
+        listed = manager.list(search_opts={'volume_id': resource_id})
     own = [p for p in listed if (p.metadata or {}).get(retention.SCHEDULE_TAG) == schedule_id]
     return sorted(own, key=lambda p: (p.created_at, p.id))
 
@@ -191,7 +207,8 @@ def run_and_settle(request, schedule_id, volume_ids, plugin=PLUGIN):
     run = run_now(request, schedule_id)
     assert run.state == 'SUCCESS', run.error
     made = {volume_id: points(request, schedule_id, volume_id, plugin) for volume_id in volume_ids}
-    get = api.cinder.volume_backup_get if plugin is BACKUPS else api.cinder.volume_snapshot_get
+    get = {BACKUPS: api.cinder.volume_backup_get, SHARES: api.manila.share_snapshot_get}.get(
+        plugin, api.cinder.volume_snapshot_get)
     for point in (p for listed in made.values() for p in listed):
         wait_status(lambda p=point: get(request, p.id), {'available'}, timeout=RUN_WAIT)
     return {volume_id: [p.id for p in listed] for volume_id, listed in made.items()}
@@ -233,6 +250,52 @@ def test_runs_keep_the_newest_of_each_volume_and_never_a_hand_made_point(request
     kept = [p.id for p in points(request_, schedule.id, first.id)]
     assert set(three[first.id]) <= set(kept), (three, kept)
     assert api.cinder.volume_snapshot_get(request_, hand_made.id).status == 'available'
+
+
+def test_a_share_schedule_runs_the_installed_actions_and_keeps_the_newest(request_, cleanup):
+    """Share snapshots through the dashboard's actions installed into Mistral
+    (mistral-extra's own Manila actions fail); a hand-made snapshot untouched."""
+    assert api.mistral.actions_installed(request_, SHARES.schedule_action.installed_actions)
+    manila = api.manila.manilaclient(request_)
+    share = manila.shares.create('NFS', 1, name='it-sched-share-%s' % uuid.uuid4().hex[:8])
+    cleanup['shares'].append(share.id)
+    wait_status(lambda: api.manila.share_get(request_, share.id), {'available'})
+    hand_made = SHARES.protect(request_, share.id, {
+        'snapshot_name': 'it-hand-made', 'description': 'by hand', 'force': False})
+    wait_status(lambda: api.manila.share_snapshot_get(request_, hand_made.id), {'available'})
+    schedule = make_schedule(request_, [share.id], NOT_SOON, cleanup, SHARES)
+
+    one = run_and_settle(request_, schedule.id, [share.id], SHARES)[share.id]
+    assert len(one) == 1
+    made = api.manila.share_snapshot_get(request_, one[0])
+    assert (made.name, made.metadata[retention.SCHEDULE_TAG]) == (schedule.name, schedule.id)
+    run_and_settle(request_, schedule.id, [share.id], SHARES)
+    three = run_and_settle(request_, schedule.id, [share.id], SHARES)[share.id]
+    assert one[0] not in three and 1 <= len(three) <= 2, (one, three)
+    assert api.manila.share_snapshot_get(request_, hand_made.id).status == 'available'
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is now about noon: a test's runs stay in one day."""
+    offset = 12 - datetime.datetime.now(datetime.UTC).hour  # -11 .. 12
+    return 'Etc/GMT%+d' % -offset  # the Etc zones' sign is inverted: Etc/GMT-3 is UTC+3
+
+
+def test_a_daily_rule_keeps_the_first_point_of_the_day_through_the_installed_action(
+        request_, cleanup):
+    """Keep the newest 1 and the first of each of the last 1 days: the day's first
+    point outlives the runs after it, which a newest-only rule would delete."""
+    assert api.mistral.actions_installed(request_, [workflow.RETENTION_ACTION])
+    volume = new_volume(request_, cleanup)
+    rule = retention.Retention(keep_newest=1, daily=1, timezone=midday_zone())
+    schedule = make_schedule(request_, [volume.id], NOT_SOON, cleanup, rule=rule)
+    (first,) = run_and_settle(request_, schedule.id, [volume.id])[volume.id]
+    second = run_and_settle(request_, schedule.id, [volume.id])[volume.id][-1]
+    run_and_settle(request_, schedule.id, [volume.id])
+    fourth = run_and_settle(request_, schedule.id, [volume.id])[volume.id]
+    assert first in fourth and second not in fourth, (first, second, fourth)
+    (run, *_) = api.mistral.schedule_runs(request_, schedule.id)
+    assert run.state == 'SUCCESS'
 
 
 def temporary_volumes(request, volume_id):

@@ -67,6 +67,10 @@ class SchedulesTestCase(helpers.TestCase):
     def setUp(self):
         super().setUp()
         self.service_catalog.append(MISTRAL_ENDPOINT)
+        # Mistral without the dashboard's installed actions, unless a test says so.
+        patcher = mock.patch.object(api.mistral, 'actions_installed', return_value=False)
+        self.actions_installed = patcher.start()
+        self.addCleanup(patcher.stop)
 
 
 def make_point(point_id, schedule_id=None, **attrs):
@@ -314,6 +318,40 @@ class CreateTests(SchedulesTestCase):
                           'plugin': 'volume_snapshot', 'keep_newest': 3},
                          workflow_input['schedule'])
 
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_create', 'new_schedule_id']})
+    def test_periods_are_offered_and_counted_in_the_users_timezone_with_the_action(self):
+        self._mock_volumes()
+        self.actions_installed.return_value = True
+        self.mock_new_schedule_id.return_value = ONE
+        self.mock_schedule_create.return_value = make_schedule(ONE)
+        self.client.cookies['django_timezone'] = 'Europe/Berlin'
+        form = self.client.get(CREATE_URL).context['form']
+        for name in ('keep_daily', 'keep_weekly', 'keep_monthly'):
+            self.assertIn(name, form.fields)
+        self.actions_installed.assert_any_call(mock.ANY, ['protection_dashboard.retention_expired'])
+        response = self.client.post(CREATE_URL, self.valid(keep_daily='7', keep_weekly='0',
+                                                           keep_monthly='3'))
+        self.assertNoFormErrors(response)
+        (_request, _id, definition, _pattern, workflow_input), _kw = \
+            self.mock_schedule_create.call_args
+        selection = yaml.safe_load(definition)['pd_schedule_' + ONE]['tasks']['select_expired']
+        self.assertEqual((3, 7, 0, 3, 'Europe/Berlin'), tuple(selection['input'][key] for key in (
+            'keep_newest', 'daily', 'weekly', 'monthly', 'timezone')))
+        self.assertEqual({'keep_daily': 7, 'keep_weekly': 0, 'keep_monthly': 3,
+                          'timezone': 'Europe/Berlin'},
+                         {key: workflow_input['schedule'][key] for key in (
+                             'keep_daily', 'keep_weekly', 'keep_monthly', 'timezone')})
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged']})
+    def test_a_failing_action_lookup_is_a_banner_and_offers_no_periods(self):
+        self._mock_volumes()
+        self.actions_installed.side_effect = mistral_base.APIException(503, 'down')
+        response = self.client.get(CREATE_URL)
+        self.assertEqual(200, response.status_code)
+        self.assertNotIn('keep_daily', response.context['form'].fields)
+        self.assertMessageCount(response, error=1)
+
     @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
     def test_the_services_refusal_is_shown_in_the_form(self):
         self._mock_volumes()
@@ -466,7 +504,10 @@ class DetailTests(SchedulesTestCase):
     @helpers.create_mocks({api.mistral: ['schedule_get', 'schedule_runs'],
                            api.cinder: ['volume_names', 'volume_snapshot_list']})
     def test_detail_shows_runs_with_errors_and_the_schedules_points(self):
-        self.mock_schedule_get.return_value = make_schedule(ONE, name='nightly')
+        schedule = make_schedule(ONE, name='nightly')
+        schedule.keep_periods = {'daily': 7, 'weekly': 0, 'monthly': 1}
+        schedule.timezone = 'Europe/Berlin'
+        self.mock_schedule_get.return_value = schedule
         self.mock_schedule_runs.return_value = [
             make_run(ONE, 2, 'ERROR', FAILED_RUN_INFO), make_run(ONE, 1)]
         self.mock_volume_names.return_value = {'vol-1': 'database'}
@@ -482,7 +523,9 @@ class DetailTests(SchedulesTestCase):
         self.assertEqual(200, response.status_code)
         for text in ('nightly', 'database', 'Volume vol-9 could not be found. (HTTP 404)',
                      'Success',
-                     'made-by-schedule', 'the newest 3 points'):
+                     'made-by-schedule',
+                     'the newest 3 points, and the first point of each of the last 7 days, '
+                     '1 month (Europe/Berlin)'):
             self.assertContains(response, text)
         for text in ('made-by-hand', 'other-schedule', 'mistral_lib', 'Request-ID'):
             self.assertNotContains(response, text)

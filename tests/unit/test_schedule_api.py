@@ -7,6 +7,7 @@ does, so the tests see the requests the dashboard sends (paths, queries, token).
 import json
 
 import requests_mock
+from django.core.cache import cache
 from openstack_auth import utils as auth_utils
 from openstack_dashboard.test import helpers
 
@@ -165,6 +166,40 @@ class UpdateTests(MistralTestCase):
             with self.assertRaises(mistral.ScheduleLost):
                 mistral.schedule_update(self.request, ONE, 'new definition', '0 * * * *',
                                         self.NEW_INPUT)
+
+
+class ActionsInstalledTests(MistralTestCase):
+    """Whether Mistral has the actions a deployer installs (share schedules')."""
+
+    NAMES = ['protection_dashboard.share_snapshots_create',
+             'protection_dashboard.share_snapshots_list']
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    def test_installed_actions_are_read_once_then_cached(self):
+        with requests_mock.Mocker() as http:
+            for name in self.NAMES:
+                http.get(MISTRAL_URL + '/actions/%s/' % name, json={'name': name})
+            self.assertTrue(mistral.actions_installed(self.request, self.NAMES))
+            self.assertTrue(mistral.actions_installed(self.request, self.NAMES))
+        self.assertEqual(2, len(http.request_history))
+
+    def test_a_missing_or_hidden_action_is_not_installed(self):
+        for status in (404, 403):
+            cache.clear()
+            with requests_mock.Mocker() as http:
+                http.get(MISTRAL_URL + '/actions/%s/' % self.NAMES[0], status_code=status,
+                         json={'faultstring': 'Action not found'})
+                self.assertFalse(mistral.actions_installed(self.request, self.NAMES))
+
+    def test_a_failing_service_is_an_error(self):
+        with requests_mock.Mocker() as http:
+            http.get(MISTRAL_URL + '/actions/%s/' % self.NAMES[0], status_code=500,
+                     json={'faultstring': 'down'})
+            with self.assertRaises(pd_exceptions.RECOVERABLE):
+                mistral.actions_installed(self.request, self.NAMES)
 
 
 class ListTests(MistralTestCase):

@@ -3,14 +3,16 @@
 The resources are offered from the project's protectables of the schedulable
 types (the plugin registry); the pattern is checked by ``cron.validate_pattern``
 and the retention by the schema, so a bad input is a field error and no call.
-The per-period counts (daily, weekly, monthly) are left out: the workflow does
-not run them yet (doc/source/contributor/scheduled-protection.md).
+The per-period counts (daily, weekly, monthly, in the user's timezone) are
+offered where the workflow service has the dashboard's retention action
+(doc/source/contributor/scheduled-protection.md).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mistralclient.api import base as mistral_base
 
@@ -20,7 +22,7 @@ from protection_dashboard.content.protection_schedules import times
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.schedules import cron, retention, workflow
 
-#: Retention fields of the schema the workflow cannot run yet.
+#: Retention fields of the schema that need the installed retention action.
 PERIOD_FIELDS = ('keep_daily', 'keep_weekly', 'keep_monthly')
 #: The most resources of one type offered in the form.
 RESOURCE_CHOICES_LIMIT = 1000
@@ -36,12 +38,26 @@ PLUGIN_LABELS = {
 }
 
 
+def has_actions(request, names: list[str]) -> bool:
+    """Whether the workflow service has the installed actions ``names``; a failing
+    service is an error banner, and no."""
+    if not names:
+        return True
+    try:
+        return api.mistral.actions_installed(request, names)
+    except Exception:
+        utils.handle_error(request, _("Unable to ask the workflow service for its actions."))
+        return False
+
+
 def schedulable_plugins(request) -> list[protection_base.ProtectionPlugin]:
-    """The enabled protection plugins whose points a schedule can make."""
+    """The enabled protection plugins whose points a schedule can make: those whose
+    actions the workflow service has (a share schedule's are installed into it)."""
     return [plugin
             for registered in protection_base.resource_types()
             for plugin in protection_base.protection_plugins(registered.resource_type)
-            if plugin.schedule_action is not None and plugin.is_enabled(request)]
+            if plugin.schedule_action is not None and plugin.is_enabled(request)
+            and has_actions(request, plugin.schedule_action.installed_actions)]
 
 
 def point_options(plugin: protection_base.ProtectionPlugin,
@@ -62,8 +78,9 @@ class CreateScheduleForm(forms.ServiceForm):
 
     def __init__(self, request, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
-        for name in PERIOD_FIELDS:
-            del self.fields[name]
+        if not has_actions(request, [workflow.RETENTION_ACTION]):
+            for name in PERIOD_FIELDS:
+                del self.fields[name]
         self.fields['cron_pattern'].validators.append(cron.validate_pattern)
         plugins = schedulable_plugins(request)
         self.plugins = {plugin.name: plugin for plugin in plugins}
@@ -118,9 +135,15 @@ class CreateScheduleForm(forms.ServiceForm):
     def workflow_parts(self, schedule_id: str, data: dict[str, Any]) -> tuple[str, str, dict]:
         """The schedule's definition, pattern and trigger input, from the cleaned ``data``."""
         plugin = self.plugins[data['plugin']]
-        rule = retention.Retention(keep_newest=data['keep_newest'])
+        rule = retention.Retention(
+            keep_newest=data['keep_newest'], daily=data.get('keep_daily') or 0,
+            weekly=data.get('keep_weekly') or 0, monthly=data.get('keep_monthly') or 0,
+            timezone=timezone.get_current_timezone_name())
         schedule = {'name': data['schedule_name'], 'resource_type': data['resource_type'],
                     'plugin': plugin.name, 'keep_newest': rule.keep_newest}
+        if rule.by_period:
+            schedule.update(keep_daily=rule.daily, keep_weekly=rule.weekly,
+                            keep_monthly=rule.monthly, timezone=rule.timezone)
         return (workflow.definition(plugin, schedule_id, rule), data['cron_pattern'],
                 workflow.workflow_input(plugin, data['resources'],
                                         point_options(plugin, data['schedule_name']), schedule))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 from horizon import exceptions, messages, tables
 from openstack_dashboard import policy as openstack_policy
 
@@ -51,6 +51,25 @@ def resource_type_text(schedule) -> str:
 def resources_text(schedule) -> str:
     names = getattr(schedule, 'resource_names', None) or {}
     return ', '.join(names.get(resource) or resource for resource in schedule.resources)
+
+
+def retention_text(schedule) -> str:
+    """What the schedule keeps of each resource, in words."""
+    newest = schedule.keep_newest or 0
+    text = ngettext("the newest point", "the newest %(count)d points", newest) % {
+        'count': newest}
+    periods = schedule.keep_periods
+    counts = [ngettext("%(count)d day", "%(count)d days", periods['daily']),
+              ngettext("%(count)d week", "%(count)d weeks", periods['weekly']),
+              ngettext("%(count)d month", "%(count)d months", periods['monthly'])]
+    spans = [count % {'count': periods[period]}
+             for count, period in zip(counts, ('daily', 'weekly', 'monthly'), strict=True)
+             if periods[period]]
+    if not spans:
+        return text
+    return _("%(newest)s, and the first point of each of the last %(spans)s "
+             "(%(timezone)s)") % {'newest': text, 'spans': ', '.join(spans),
+                                  'timezone': schedule.timezone or 'UTC'}
 
 
 def next_run(schedule) -> str:

@@ -110,7 +110,8 @@ class UpdateView(CreateView):
         schedule = self.schedule
         return {'schedule_name': schedule.name, 'resource_type': schedule.resource_type,
                 'plugin': schedule.plugin, 'resources': schedule.resources,
-                'cron_pattern': schedule.pattern, 'keep_newest': schedule.keep_newest}
+                'cron_pattern': schedule.pattern, 'keep_newest': schedule.keep_newest,
+                **{'keep_' + period: count for period, count in schedule.keep_periods.items()}}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -178,6 +179,7 @@ class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
         context = super().get_context_data(**kwargs)
         context.update(schedule=self.schedule, points=self.points(),
                        pattern=tables.pattern_text(self.schedule),
+                       retention=tables.retention_text(self.schedule),
                        resources=tables.resources_text(self.schedule),
                        next_run=tables.next_run(self.schedule))
         return context
