@@ -14,6 +14,7 @@ from typing import Any
 
 from protection_dashboard import api
 from protection_dashboard.protection import base
+from protection_dashboard.schedules import retention
 
 LOG = logging.getLogger(__name__)
 
@@ -38,29 +39,38 @@ class TypePage:
     point_errors: list[Exception]
 
 
-def newest_by(points: Iterable[Any], parent_of) -> dict[str, str]:
-    """Map each parent id (``parent_of(point)``) to its newest ``created_at``."""
-    newest: dict[str, str] = {}
+def newest_by(points: Iterable[Any], key) -> dict[Any, str]:
+    """Map each ``key(point)`` (a parent id, say) to its newest ``created_at``."""
+    newest: dict[Any, str] = {}
     for point in points:
-        parent = parent_of(point)
+        group = key(point)
         created = getattr(point, 'created_at', None)
-        if parent and created and created > newest.get(parent, ''):
-            newest[parent] = created
+        if group and created and created > newest.get(group, ''):
+            newest[group] = created
     return newest
 
 
 def _annotate(resources: list[Any],
               point_lists: list[tuple[base.PointSource, list[Any] | Exception]]) -> None:
     """Set ``newest_by_source`` (source name -> newest ``created_at``, ``UNKNOWN`` for
-    a failed list, missing for none) and ``last_protected`` (the newest of them all,
-    ``UNKNOWN`` when a list failed)."""
+    a failed list, missing for none), ``newest_by_schedule`` (schedule id -> the
+    newest ``created_at`` of the points it made) and ``last_protected`` (the newest
+    of them all, ``UNKNOWN`` when a list failed)."""
     by_source = {source.name: points if isinstance(points, Exception)
                  else newest_by(points, source.parent_of) for source, points in point_lists}
+    by_schedule: dict[tuple[str, str], str] = {}
+    for source, points in point_lists:
+        if not isinstance(points, Exception):
+            by_schedule.update(newest_by(points, lambda point, source=source: (
+                retention.schedule_of(point) and (source.parent_of(point),
+                                                  retention.schedule_of(point)))))
     for resource in resources:
         resource.newest_by_source = {
             name: UNKNOWN if isinstance(newest, Exception) else newest[resource.id]
             for name, newest in by_source.items()
             if isinstance(newest, Exception) or resource.id in newest}
+        resource.newest_by_schedule = {schedule_id: created for (parent, schedule_id), created
+                                       in by_schedule.items() if parent == resource.id}
         found = resource.newest_by_source.values()
         resource.last_protected = UNKNOWN if UNKNOWN in found else max(found, default=None)
 

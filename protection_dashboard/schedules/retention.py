@@ -29,6 +29,11 @@ from zoneinfo import ZoneInfo
 SCHEDULE_TAG = 'protection_dashboard_schedule'
 
 
+def schedule_of(point: Any) -> str | None:
+    """The id of the schedule that made a point (a service's resource), or None."""
+    return (getattr(point, 'metadata', None) or {}).get(SCHEDULE_TAG)
+
+
 @dataclasses.dataclass(frozen=True)
 class Retention:
     """A schedule's retention rule; the periods are counted in ``timezone``."""

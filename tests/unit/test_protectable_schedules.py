@@ -59,8 +59,11 @@ class ScheduleColumnTests(PageMixin, helpers.TestCase):
 
     def _page(self, schedules, **kwargs):
         self._mock([volume(1), volume(2), volume(3)], [
-            snapshot(1, 'vol-1', '2026-12-03T02:31:00'),
-            snapshot(2, 'vol-2', '2026-11-30T02:31:00.000000')])
+            snapshot(1, 'vol-1', '2026-12-03T02:31:00', ONE),
+            snapshot(3, 'vol-1', '2026-12-03T02:32:00', TWO),
+            snapshot(2, 'vol-2', '2026-11-30T02:31:00.000000', ONE),
+            # made by hand after the due run: it does not hide what schedule ONE missed
+            snapshot(4, 'vol-2', '2026-12-03T09:00:00')])
         self.mock_schedule_list.return_value = schedules
         self.client.cookies['django_timezone'] = 'Europe/Berlin'
         with ALL_SERVICES, FROZEN:
@@ -116,7 +119,7 @@ class ScheduleColumnTests(PageMixin, helpers.TestCase):
 
     @helpers.create_mocks(LISTS)
     def test_a_point_time_not_read_here_flags_nothing_and_the_page_renders(self):
-        self._mock([volume(2)], [snapshot(2, 'vol-2', 'yesterday')])
+        self._mock([volume(2)], [snapshot(2, 'vol-2', 'yesterday', ONE)])
         self.mock_schedule_list.return_value = [schedule(ONE, resources=('vol-2',))]
         with ALL_SERVICES, FROZEN:
             response = self.client.get(INDEX_URL)

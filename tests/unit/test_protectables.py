@@ -12,6 +12,7 @@ from protection_dashboard import api
 from protection_dashboard.api import cinder, manila, nova
 from protection_dashboard.api.base import Page
 from protection_dashboard.protection import base, protectables, volume_backup
+from protection_dashboard.schedules.retention import SCHEDULE_TAG
 from tests.unit.fakes import fake
 
 INDEX_URL = reverse('horizon:project:protectables:index')
@@ -36,9 +37,11 @@ def volume(index, **attrs):
     return fake(cinder.Volume, **defaults)
 
 
-def snapshot(index, volume_id, created_at):
+def snapshot(index, volume_id, created_at, schedule_id=None):
+    """A volume snapshot, made by hand or (``schedule_id``) by a schedule."""
     return fake(cinder.VolumeSnapshot, id='snap-%d' % index, name='s%d' % index,
-                volume_id=volume_id, created_at=created_at, status='available', size=1)
+                volume_id=volume_id, created_at=created_at, status='available', size=1,
+                metadata={SCHEDULE_TAG: schedule_id} if schedule_id else {})
 
 
 def update_urls(response, table):

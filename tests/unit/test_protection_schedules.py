@@ -119,6 +119,19 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
                      reverse('horizon:project:protection_schedules:detail', args=(TWO,))):
             self.assertContains(response, text)
 
+    @helpers.create_mocks({api.mistral: ['schedule_list'], api.manila: ['share_names',
+                                                                       'share_snapshot_list']})
+    def test_a_share_schedule_names_its_shares_and_counts_its_share_snapshots(self):
+        shares = make_schedule(ONE, name='shares nightly', resources=('share-1',))
+        shares.resource_type, shares.plugin = 'OS::Manila::Share', 'share_snapshot'
+        self.mock_schedule_list.return_value = [shares]
+        self.mock_share_names.return_value = {'share-1': 'home'}
+        self.mock_share_snapshot_list.return_value = [make_point('m1', ONE)]
+        response = self.client.get(INDEX_URL)
+        self.assertContains(response, 'home')
+        self.assertEqual([1], [row.datum.point_count
+                               for row in response.context['table'].get_rows()])
+
     @helpers.create_mocks({api.mistral: ['schedule_list'], api.cinder: ['volume_names']})
     def test_only_a_row_whose_newest_run_is_under_way_polls(self):
         self.mock_schedule_list.return_value = [

@@ -65,12 +65,13 @@ def _point_time(value: Any) -> datetime.datetime | None:
 
 
 def cover(schedule: Any, resource: Any, now: datetime.datetime, linked: bool) -> Cover:
-    """The schedule as the resource's row shows it, with the run it missed, if any."""
+    """The schedule as the resource's row shows it, with the run it missed, if any:
+    only the points the schedule made count (a point made by hand hides nothing)."""
     newest = getattr(resource, 'newest_by_source', {}).get(schedule.plugin)
     missed = None
     try:
         if newest is not UNKNOWN:  # a failed point list proves nothing
-            newest = _point_time(newest)
+            newest = _point_time(getattr(resource, 'newest_by_schedule', {}).get(schedule.id))
             missed = overdue.missed_run(schedule.pattern, service_time(schedule.created_at),
                                         newest, now)
     except ValueError:  # a time the service wrote in a form not read here

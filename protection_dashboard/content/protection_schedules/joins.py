@@ -15,6 +15,7 @@ from protection_dashboard.schedules import retention
 #: How to name the resources of a type from their ids (one cached list per type).
 RESOURCE_NAMES = {
     'OS::Cinder::Volume': lambda request, ids: api.cinder.volume_names(request, ids),
+    'OS::Manila::Share': lambda request, ids: api.manila.share_names(request, ids),
 }
 
 
@@ -38,9 +39,7 @@ def join_resource_names(request, schedules) -> None:
 
 def schedule_points(point_list, schedule_id: str) -> list:
     """The points of a list that carry the schedule's tag."""
-    return [point for point in point_list
-            if (getattr(point, 'metadata', None) or {}).get(retention.SCHEDULE_TAG)
-            == schedule_id]
+    return [point for point in point_list if retention.schedule_of(point) == schedule_id]
 
 
 def join_point_counts(request, schedules, all_projects: bool) -> None:
