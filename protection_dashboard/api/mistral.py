@@ -226,13 +226,8 @@ def _recent_runs(request, workflow_names: Iterable[str], all_projects: bool,
     return base.wrap_all(Execution, executions)
 
 
-def schedule_list(request, all_projects: bool = False,
-                  with_runs: bool = True) -> list[Schedule]:
-    """The schedules (of the project, or of all projects), each with its newest run;
-    without ``with_runs`` no run is listed (``last_run`` stays None)."""
-    schedules = [Schedule(trigger) for trigger in _schedule_triggers(request, all_projects)]
-    if not with_runs:
-        return sorted(schedules, key=lambda s: (s.name.lower(), s.id))
+def _join_newest_runs(request, schedules: list[Schedule], all_projects: bool) -> None:
+    """Set each schedule's ``last_run`` from one listing of the schedules' runs."""
     runs = _recent_runs(request, (s.workflow_name for s in schedules), all_projects,
                         RECENT_RUNS_LIMIT)
     newest: dict[str, Execution] = {}
@@ -240,7 +235,43 @@ def schedule_list(request, all_projects: bool = False,
         newest.setdefault(run.workflow_name, run)
     for schedule in schedules:
         schedule.last_run = newest.get(schedule.workflow_name)
+
+
+def schedule_list(request, all_projects: bool = False,
+                  with_runs: bool = True) -> list[Schedule]:
+    """The schedules (of the project, or of all projects), each with its newest run;
+    without ``with_runs`` no run is listed (``last_run`` stays None)."""
+    schedules = [Schedule(trigger) for trigger in _schedule_triggers(request, all_projects)]
+    if with_runs:
+        _join_newest_runs(request, schedules, all_projects)
     return sorted(schedules, key=lambda s: (s.name.lower(), s.id))
+
+
+def schedule_page(request, marker: str | None, prev_marker: str | None, limit: int,
+                  all_projects: bool = False) -> base.Page:
+    """One page of the schedules, newest first, each with its newest run: three calls
+    (a page of triggers, their workflows' tags, their runs), whatever the number of
+    schedules.  The markers are trigger ids."""
+    client = mistralclient(request)
+
+    def fetch(start: str | None, count: int, ascending: bool) -> list[Any]:
+        direction = 'asc' if ascending else 'desc'
+        return client.cron_triggers.list(
+            marker=start or '', limit=count, sort_keys='created_at,id',
+            sort_dirs=f'{direction},{direction}', name='has:' + workflow.NAME_PREFIX,
+            **_all_projects(all_projects))
+
+    page = base.marker_page(fetch, marker, prev_marker, limit)
+    schedules = []
+    if page.items:
+        tagged = client.workflows.list(
+            name='in:' + ','.join(sorted({t.workflow_name for t in page.items})),
+            tags=workflow.WORKFLOW_TAG, fields=['id'], **_all_projects(all_projects))
+        ours = {wf.id for wf in tagged}
+        schedules = [Schedule(trigger) for trigger in page.items
+                     if trigger.workflow_id in ours and workflow.schedule_id_of(trigger.name)]
+        _join_newest_runs(request, schedules, all_projects)
+    return base.Page(schedules, next_marker=page.next_marker, prev_marker=page.prev_marker)
 
 
 def schedule_get(request, schedule_id: str) -> Schedule:

@@ -59,3 +59,13 @@ class ProtectionTable(tables.DataTable):
             return super().maybe_handle()
         except MalformedAction:
             return http.HttpResponseBadRequest(_("Malformed table action."))
+
+
+class PagedTablesMixin:
+    """A table view whose ProtectionTables link the pages beside the one shown."""
+
+    def has_more_data(self, table):
+        return table.page is not None and table.page.next_marker is not None
+
+    def has_prev_data(self, table):
+        return table.page is not None and table.page.prev_marker is not None

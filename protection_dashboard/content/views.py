@@ -21,13 +21,14 @@ from openstack_dashboard import policy
 from protection_dashboard import api
 from protection_dashboard.content import forms, utils
 from protection_dashboard.content import tabs as point_tabs
+from protection_dashboard.content.datatable import PagedTablesMixin
 from protection_dashboard.content.page_frame import SessionProjectsMixin
 from protection_dashboard.protection import base
 
 PROTECTABLES_URL = reverse_lazy('horizon:project:protectables:index')
 
 
-class PointsIndexView(SessionProjectsMixin, horizon_tables.DataTableView):
+class PointsIndexView(PagedTablesMixin, SessionProjectsMixin, horizon_tables.DataTableView):
     """One page of protection points, newest first, from one list call.
 
     Subclasses say how to list a page (``list_page``) and what to join to its
@@ -42,12 +43,6 @@ class PointsIndexView(SessionProjectsMixin, horizon_tables.DataTableView):
 
     def join(self, points) -> None:
         """Names of the points' resources, from one light list at most."""
-
-    def has_more_data(self, table):
-        return table.page is not None and table.page.next_marker is not None
-
-    def has_prev_data(self, table):
-        return table.page is not None and table.page.prev_marker is not None
 
     def get_data(self):
         meta = self.table_class._meta

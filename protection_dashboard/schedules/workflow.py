@@ -40,21 +40,21 @@ WORKFLOW_TAG = 'protection-dashboard'
 #: The action selecting the expired points of a rule by period (``mistral_actions.py``).
 RETENTION_ACTION = 'protection_dashboard.retention_expired'
 _SCHEDULE_ID = re.compile(r'[0-9a-f]{32}')
-_NAME_PREFIX = 'pd_schedule_'
+NAME_PREFIX = 'pd_schedule_'
 
 
 def workflow_name(schedule_id: str) -> str:
     """The workflow's name (Mistral keeps at most 80 characters), also its trigger's."""
     if not _SCHEDULE_ID.fullmatch(schedule_id):
         raise ValueError('a schedule id is 32 lowercase hex digits')
-    return f'{_NAME_PREFIX}{schedule_id}'
+    return f'{NAME_PREFIX}{schedule_id}'
 
 
 def schedule_id_of(name: str) -> str | None:
     """The schedule id in a workflow's or trigger's name, or None: not a schedule's."""
-    if not name.startswith(_NAME_PREFIX):
+    if not name.startswith(NAME_PREFIX):
         return None
-    candidate = name[len(_NAME_PREFIX):]
+    candidate = name[len(NAME_PREFIX):]
     return candidate if _SCHEDULE_ID.fullmatch(candidate) else None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
 import uuid
 
 import pytest
@@ -131,13 +132,37 @@ def demo_trusts(demo_session):
     return {trust['id'] for trust in response.json()['trusts']}
 
 
+def test_the_schedules_are_paged_newest_first_by_the_service(request_, cleanup):
+    """Pages of two: each schedule on one page only, the newest first, and the page
+    before the second is the first (other tests' schedules may lie between ours)."""
+    made = []
+    for _ in range(3):
+        made.append(make_schedule(request_, [str(uuid.uuid4())], NOT_SOON, cleanup).id)
+        time.sleep(1.1)  # Mistral keeps whole seconds; the same second orders by id
+    pages, marker = [], None
+    while True:
+        page = api.mistral.schedule_page(request_, marker, None, 2)
+        assert len(page.items) <= 2
+        pages.append(page)
+        if page.next_marker is None:
+            break
+        marker = page.next_marker
+    seen = [s.id for page in pages for s in page.items]
+    assert len(seen) == len(set(seen))
+    assert [i for i in seen if i in made] == made[::-1]
+    assert len(pages) >= 2 and pages[0].prev_marker is None
+    before = api.mistral.schedule_page(request_, None, pages[1].prev_marker, 2)
+    assert [s.id for s in before.items] == [s.id for s in pages[0].items]
+
+
 def test_a_cron_schedule_runs_under_a_trust_and_delete_removes_it(request_, cleanup,
                                                                   demo_session):
     volume = new_volume(request_, cleanup)
     trusts_before = demo_trusts(demo_session)
     schedule = make_schedule(request_, [volume.id], '*/1 * * * *', cleanup)
     assert len(demo_trusts(demo_session) - trusts_before) == 1
-    listed = {s.id: s for s in api.mistral.schedule_list(request_)}[schedule.id]
+    listed = {s.id: s for s in api.mistral.schedule_page(request_, None, None, 20).items}[
+        schedule.id]
     assert (listed.name, listed.resources, listed.pattern) == (
         schedule.name, [volume.id], '*/1 * * * *')
     assert listed.next_execution_time

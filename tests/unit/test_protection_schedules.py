@@ -95,17 +95,18 @@ class PointsListedMixin:
 
 class IndexTests(PointsListedMixin, SchedulesTestCase):
 
-    @helpers.create_mocks({api.mistral: ['schedule_list'], api.cinder: ['volume_names']})
+    @helpers.create_mocks({api.mistral: ['schedule_page'], api.cinder: ['volume_names']})
     def test_table_shows_pattern_preview_next_and_last_run_in_the_users_timezone(self):
         failed = make_run(ONE, 3, 'ERROR', 'Quota exceeded for snapshots')
-        self.mock_schedule_list.return_value = [
+        self.mock_schedule_page.return_value = Page([
             make_schedule(ONE, last_run=failed, name='nightly', resources=('vol-1', 'vol-2')),
-            make_schedule(TWO, name='weekly')]
+            make_schedule(TWO, name='weekly')])
         self.mock_volume_names.return_value = {'vol-1': 'database', 'vol-2': 'logs'}
         self.client.cookies['django_timezone'] = 'Europe/Berlin'
         response = self.client.get(INDEX_URL)
         self.assertEqual(200, response.status_code)
-        self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=False)
+        self.mock_schedule_page.assert_called_once_with(
+            mock.ANY, marker=None, prev_marker=None, limit=20, all_projects=False)
         self.mock_snapshot_list.assert_called_once_with(mock.ANY, search_opts={}, limit=None)
         table = response.context['table']
         self.assertEqual({ONE: 2, TWO: 1},
@@ -119,12 +120,12 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
                      reverse('horizon:project:protection_schedules:detail', args=(TWO,))):
             self.assertContains(response, text)
 
-    @helpers.create_mocks({api.mistral: ['schedule_list'], api.manila: ['share_names',
+    @helpers.create_mocks({api.mistral: ['schedule_page'], api.manila: ['share_names',
                                                                        'share_snapshot_list']})
     def test_a_share_schedule_names_its_shares_and_counts_its_share_snapshots(self):
         shares = make_schedule(ONE, name='shares nightly', resources=('share-1',))
         shares.resource_type, shares.plugin = 'OS::Manila::Share', 'share_snapshot'
-        self.mock_schedule_list.return_value = [shares]
+        self.mock_schedule_page.return_value = Page([shares])
         self.mock_share_names.return_value = {'share-1': 'home'}
         self.mock_share_snapshot_list.return_value = [make_point('m1', ONE)]
         response = self.client.get(INDEX_URL)
@@ -132,20 +133,32 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
         self.assertEqual([1], [row.datum.point_count
                                for row in response.context['table'].get_rows()])
 
-    @helpers.create_mocks({api.mistral: ['schedule_list'], api.cinder: ['volume_names']})
+    @helpers.create_mocks({api.mistral: ['schedule_page'], api.cinder: ['volume_names']})
     def test_only_a_row_whose_newest_run_is_under_way_polls(self):
-        self.mock_schedule_list.return_value = [
+        self.mock_schedule_page.return_value = Page([
             make_schedule(ONE, last_run=make_run(ONE, 1, 'RUNNING')),
-            make_schedule(TWO), make_schedule('3' * 32, last_run=make_run('3' * 32, 1))]
+            make_schedule(TWO), make_schedule('3' * 32, last_run=make_run('3' * 32, 1))])
         self.mock_volume_names.return_value = {}
         table = self.client.get(INDEX_URL).context['table']
         # Horizon's script polls the rows of class 'warning'.
         self.assertEqual({ONE: 'warning', TWO: 'status_up', '3' * 32: 'status_up'},
                          {row.datum.id: row.status_class for row in table.get_rows()})
 
-    @helpers.create_mocks({api.mistral: ['schedule_list']})
+    @helpers.create_mocks({api.mistral: ['schedule_page'], api.cinder: ['volume_names']})
+    def test_the_page_links_the_pages_beside_it(self):
+        self.mock_schedule_page.return_value = Page([make_schedule(TWO)],
+                                                    next_marker='trigger-2222',
+                                                    prev_marker='trigger-2223')
+        self.mock_volume_names.return_value = {}
+        response = self.client.get(INDEX_URL + '?marker=trigger-1111')
+        self.mock_schedule_page.assert_called_once_with(
+            mock.ANY, marker='trigger-1111', prev_marker=None, limit=20, all_projects=False)
+        self.assertContains(response, '?marker=trigger-2222')
+        self.assertContains(response, '?prev_marker=trigger-2223')
+
+    @helpers.create_mocks({api.mistral: ['schedule_page']})
     def test_workflow_service_down_is_a_banner(self):
-        self.mock_schedule_list.side_effect = mistral_base.APIException(503, 'down')
+        self.mock_schedule_page.side_effect = mistral_base.APIException(503, 'down')
         response = self.client.get(INDEX_URL)
         self.assertEqual(200, response.status_code)
         self.assertMessageCount(response, error=1)
@@ -157,20 +170,20 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
         elsewhere = self.client.get(reverse('horizon:settings:user:index'))
         self.assertNotContains(elsewhere, INDEX_URL)
 
-    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_run_now'],
+    @helpers.create_mocks({api.mistral: ['schedule_page', 'schedule_run_now'],
                            api.cinder: ['volume_names']})
     def test_run_now_starts_a_run(self):
-        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_page.return_value = Page([make_schedule(ONE)])
         self.mock_volume_names.return_value = {}
         self.mock_schedule_run_now.return_value = make_run(ONE, 4, 'RUNNING')
         response = self.client.post(INDEX_URL, {'action': 'schedules__run_now__' + ONE})
         self.assertRedirectsNoFollow(response, INDEX_URL)
         self.mock_schedule_run_now.assert_called_once_with(mock.ANY, ONE)
 
-    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete'],
+    @helpers.create_mocks({api.mistral: ['schedule_page', 'schedule_delete'],
                            api.cinder: ['volume_names']})
     def test_delete_says_the_points_stay_and_deletes_the_schedule(self):
-        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_page.return_value = Page([make_schedule(ONE)])
         self.mock_volume_names.return_value = {}
         page = self.client.get(INDEX_URL)
         self.assertContains(page, 'The protection points it made are kept')
@@ -178,10 +191,10 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
         self.assertRedirectsNoFollow(response, INDEX_URL)
         self.mock_schedule_delete.assert_called_once_with(mock.ANY, ONE)
 
-    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_get', 'schedule_delete'],
+    @helpers.create_mocks({api.mistral: ['schedule_page', 'schedule_get', 'schedule_delete'],
                            api.cinder: ['volume_names', 'volume_snapshot_delete']})
     def test_delete_with_points_deletes_only_the_schedules_own_finished_points(self):
-        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_page.return_value = Page([make_schedule(ONE)])
         self.mock_schedule_get.return_value = make_schedule(ONE)
         self.mock_volume_names.return_value = {}
         self.mock_snapshot_list.return_value.append(make_point('s5', ONE, status='creating'))
@@ -195,10 +208,10 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
                                         self.mock_volume_snapshot_delete.call_args_list])
         self.assertMessageCount(warning=1)
 
-    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_get', 'schedule_delete'],
+    @helpers.create_mocks({api.mistral: ['schedule_page', 'schedule_get', 'schedule_delete'],
                            api.cinder: ['volume_names', 'volume_snapshot_delete']})
     def test_delete_with_points_needs_the_points_delete_rule(self):
-        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_page.return_value = Page([make_schedule(ONE)])
         self.mock_schedule_get.return_value = make_schedule(ONE)
         self.mock_volume_names.return_value = {}
         with service_policy('volume', {'volume:delete_snapshot': 'role:admin',
@@ -210,11 +223,11 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
         self.mock_schedule_delete.assert_not_called()
         self.mock_volume_snapshot_delete.assert_not_called()
 
-    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete',
+    @helpers.create_mocks({api.mistral: ['schedule_page', 'schedule_delete',
                                          'schedule_run_now'],
                            api.cinder: ['volume_names']})
     def test_buttons_and_actions_follow_the_workflow_policy(self):
-        self.mock_schedule_list.return_value = [make_schedule(ONE)]
+        self.mock_schedule_page.return_value = Page([make_schedule(ONE)])
         self.mock_volume_names.return_value = {}
         with service_policy('workflow', MEMBER_READS_ONLY):
             page = self.client.get(INDEX_URL)
@@ -553,13 +566,14 @@ class DetailTests(SchedulesTestCase):
 
 class AdminTests(PointsListedMixin, SchedulesTestCase, helpers.BaseAdminViewTests):
 
-    @helpers.create_mocks({api.mistral: ['schedule_list', 'schedule_delete']})
+    @helpers.create_mocks({api.mistral: ['schedule_page', 'schedule_delete']})
     def test_every_projects_schedules_listed_with_delete_only(self):
-        self.mock_schedule_list.return_value = [
-            make_schedule(ONE, name='theirs', project_id='other-project')]
+        self.mock_schedule_page.return_value = Page([
+            make_schedule(ONE, name='theirs', project_id='other-project')])
         response = self.client.get(ADMIN_URL)
         self.assertEqual(200, response.status_code)
-        self.mock_schedule_list.assert_called_once_with(mock.ANY, all_projects=True)
+        self.mock_schedule_page.assert_called_once_with(
+            mock.ANY, marker=None, prev_marker=None, limit=20, all_projects=True)
         self.mock_snapshot_list.assert_called_once_with(
             mock.ANY, search_opts={'all_tenants': True}, limit=None)
         for text in ('theirs', 'other-project', 'vol-1', 'Delete Schedule'):
@@ -573,8 +587,8 @@ class AdminTests(PointsListedMixin, SchedulesTestCase, helpers.BaseAdminViewTest
 
 class AdminPageForMembersTests(SchedulesTestCase):
 
-    @helpers.create_mocks({api.mistral: ['schedule_list']})
+    @helpers.create_mocks({api.mistral: ['schedule_page']})
     def test_members_get_not_authorized(self):
         response = self.client.get(ADMIN_URL)
         self.assertEqual(403, response.status_code)
-        self.mock_schedule_list.assert_not_called()
+        self.mock_schedule_page.assert_not_called()

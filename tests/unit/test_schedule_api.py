@@ -202,18 +202,20 @@ class ActionsInstalledTests(MistralTestCase):
                 mistral.actions_installed(self.request, self.NAMES)
 
 
-class ListTests(MistralTestCase):
+def mock_lists(http, triggers, workflows, executions):
+    """Mistral's three lists; the run listing's mock is returned."""
+    http.get(MISTRAL_URL + '/cron_triggers', json={'cron_triggers': triggers})
+    http.get(MISTRAL_URL + '/workflows', json={'workflows': workflows})
+    return http.get(MISTRAL_URL + '/executions', json={'executions': executions})
 
-    def _mock_lists(self, http, triggers, workflows, executions):
-        http.get(MISTRAL_URL + '/cron_triggers', json={'cron_triggers': triggers})
-        http.get(MISTRAL_URL + '/workflows', json={'workflows': workflows})
-        return http.get(MISTRAL_URL + '/executions', json={'executions': executions})
+
+class ListTests(MistralTestCase):
 
     def test_list_joins_triggers_tagged_workflows_and_newest_runs(self):
         foreign = trigger(TWO, workflow_id='wf-not-tagged')
         not_ours = dict(trigger(ONE), name='hourly-backup', id='t-x')
         with requests_mock.Mocker() as http:
-            runs = self._mock_lists(
+            runs = mock_lists(
                 http, [trigger(ONE, name='b nightly'), foreign, not_ours,
                        trigger('3' * 32, name='A weekly')],
                 [{'id': 'wf-1111'}, {'id': 'wf-3333'}],
@@ -238,13 +240,13 @@ class ListTests(MistralTestCase):
 
     def test_no_schedules_no_run_listing(self):
         with requests_mock.Mocker() as http:
-            runs = self._mock_lists(http, [], [], [])
+            runs = mock_lists(http, [], [], [])
             self.assertEqual([], mistral.schedule_list(self.request))
         self.assertFalse(runs.called)
 
     def test_without_runs_no_run_listing(self):
         with requests_mock.Mocker() as http:
-            runs = self._mock_lists(http, [trigger(ONE)], [{'id': 'wf-1111'}], [])
+            runs = mock_lists(http, [trigger(ONE)], [{'id': 'wf-1111'}], [])
             (listed,) = mistral.schedule_list(self.request, with_runs=False)
         self.assertEqual((ONE, None), (listed.id, listed.last_run))
         self.assertFalse(runs.called)
@@ -252,11 +254,57 @@ class ListTests(MistralTestCase):
 
     def test_admin_lists_all_projects(self):
         with requests_mock.Mocker() as http:
-            runs = self._mock_lists(http, [trigger(ONE)], [{'id': 'wf-1111'}], [])
+            runs = mock_lists(http, [trigger(ONE)], [{'id': 'wf-1111'}], [])
             mistral.schedule_list(self.request, all_projects=True)
         for sent in http.request_history:
             self.assertEqual(['true'], sent.qs['all_projects'], sent.url)
         self.assertTrue(runs.called)
+
+
+class PageTests(MistralTestCase):
+    """The Schedules page: one page of triggers, newest first, then two joined calls."""
+
+    def test_a_page_asks_for_one_more_than_it_shows_newest_first(self):
+        third = '3' * 32
+        with requests_mock.Mocker() as http:
+            runs = mock_lists(
+                http, [trigger(ONE), trigger(TWO, workflow_id='wf-not-tagged'), trigger(third)],
+                [{'id': 'wf-1111'}], [execution(ONE, 2)])
+            page = mistral.schedule_page(self.request, marker=None, prev_marker=None, limit=2)
+        self.assertEqual([ONE], [s.id for s in page.items])  # TWO's workflow is not ours
+        self.assertEqual('ex-2', page.items[0].last_run.id)
+        self.assertEqual(('trigger-2222', None), (page.next_marker, page.prev_marker))
+        triggers, workflows = http.request_history[:2]
+        self.assertEqual({'limit': ['3'], 'sort_keys': ['created_at,id'],
+                          'sort_dirs': ['desc,desc'], 'name': ['has:pd_schedule_']},
+                         triggers.qs)
+        self.assertEqual({'name': ['in:pd_schedule_%s,pd_schedule_%s' % (ONE, TWO)],
+                          'tags': ['protection-dashboard'], 'fields': ['id']}, workflows.qs)
+        self.assertEqual(['pd_schedule_%s' % ONE], runs.last_request.qs['workflow_name'])
+        self.assertEqual(3, len(http.request_history))
+
+    def test_the_page_before_is_asked_for_oldest_first_and_shown_newest_first(self):
+        with requests_mock.Mocker() as http:
+            mock_lists(http, [trigger(ONE), trigger(TWO), trigger('3' * 32)],
+                             [{'id': 'wf-1111'}, {'id': 'wf-2222'}], [])
+            page = mistral.schedule_page(self.request, marker=None,
+                                         prev_marker='trigger-4444', limit=2)
+        self.assertEqual([TWO, ONE], [s.id for s in page.items])
+        self.assertEqual(('trigger-1111', 'trigger-2222'), (page.next_marker, page.prev_marker))
+        query = http.request_history[0].qs
+        self.assertEqual((['trigger-4444'], ['asc,asc']), (query['marker'], query['sort_dirs']))
+
+    def test_a_forged_marker_makes_no_call_and_an_empty_page_one(self):
+        with requests_mock.Mocker() as http:
+            with self.assertRaises(pd_exceptions.InvalidId):
+                mistral.schedule_page(self.request, marker='../x', prev_marker=None, limit=2)
+            self.assertEqual(0, len(http.request_history))
+            mock_lists(http, [], [], [])
+            page = mistral.schedule_page(self.request, marker=None, prev_marker=None, limit=2,
+                                         all_projects=True)
+        self.assertEqual(([], None), (page.items, page.next_marker))
+        self.assertEqual(1, len(http.request_history))
+        self.assertEqual(['true'], http.request_history[0].qs['all_projects'])
 
 
 class ScheduleTests(MistralTestCase):

@@ -6,6 +6,7 @@ from horizon import tables
 from horizon.utils import functions as utils
 
 from protection_dashboard import api
+from protection_dashboard.content.datatable import PagedTablesMixin
 from protection_dashboard.content.page_frame import SessionProjectsMixin
 from protection_dashboard.content.protectables import schedules
 from protection_dashboard.content.protectables import tables as protectable_tables
@@ -13,7 +14,7 @@ from protection_dashboard.content.utils import handle_failure
 from protection_dashboard.protection import base, protectables
 
 
-class IndexView(SessionProjectsMixin, tables.MultiTableView):
+class IndexView(PagedTablesMixin, SessionProjectsMixin, tables.MultiTableView):
     """The tables come from the registry; a row poll loads only its own resource."""
 
     template_name = 'protection_dashboard/protectables/index.html'
@@ -83,12 +84,6 @@ class IndexView(SessionProjectsMixin, tables.MultiTableView):
                            _("Unable to retrieve the protection points of %s.") % label)
         table.page = type_page.page
         return type_page.page.items
-
-    def has_more_data(self, table):
-        return table.page is not None and table.page.next_marker is not None
-
-    def has_prev_data(self, table):
-        return table.page is not None and table.page.prev_marker is not None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,10 +15,12 @@ from django.views import generic
 from horizon import exceptions
 from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
+from horizon.utils import functions as horizon_utils
 from openstack_dashboard import policy
 
 from protection_dashboard import api
 from protection_dashboard.content import utils
+from protection_dashboard.content.datatable import PagedTablesMixin
 from protection_dashboard.content.page_frame import SessionProjectsMixin
 from protection_dashboard.content.protection_schedules import forms, joins, tables, times
 from protection_dashboard.content.protection_schedules import policy as schedule_policy
@@ -32,8 +34,9 @@ def enforce(request, rules) -> None:
         raise exceptions.NotAuthorized
 
 
-class IndexView(SessionProjectsMixin, horizon_tables.DataTableView):
-    """The schedules, from one call per kind (triggers, workflows, runs), joined."""
+class IndexView(PagedTablesMixin, SessionProjectsMixin, horizon_tables.DataTableView):
+    """One page of the schedules, newest first, from one call per kind (triggers,
+    workflows, runs), joined: the calls and the rows do not grow with the schedules."""
 
     table_class = tables.SchedulesTable
     page_title = _("Protection Schedules")
@@ -49,14 +52,20 @@ class IndexView(SessionProjectsMixin, horizon_tables.DataTableView):
         joins.join_resource_names(self.request, schedules)
 
     def get_data(self):
+        meta = self.table_class._meta
         try:
-            schedules = api.mistral.schedule_list(self.request, all_projects=self.all_projects)
+            page = api.mistral.schedule_page(
+                self.request, marker=self.request.GET.get(meta.pagination_param),
+                prev_marker=self.request.GET.get(meta.prev_pagination_param),
+                limit=horizon_utils.get_page_size(self.request),
+                all_projects=self.all_projects)
         except Exception:
             utils.handle_error(self.request, _("Unable to retrieve the protection schedules."))
             return []
-        self.join(schedules)
-        joins.join_point_counts(self.request, schedules, self.all_projects)
-        return schedules
+        self.table.page = page
+        self.join(page.items)
+        joins.join_point_counts(self.request, page.items, self.all_projects)
+        return page.items
 
 
 class CreateView(SessionProjectsMixin, horizon_forms.ModalFormView):
