@@ -283,12 +283,17 @@ def schedule_get(request, schedule_id: str) -> Schedule:
     return Schedule(mistralclient(request).cron_triggers.get(name))
 
 
+def runs_of(request, schedule: Schedule, limit: int | None = None,
+            all_projects: bool = False) -> list[Execution]:
+    """The runs of a schedule's workflow, newest first, in one call (an admin's view
+    of another project's schedule needs ``all_projects``)."""
+    return _recent_runs(request, [schedule.workflow_name], all_projects, limit)
+
+
 def schedule_runs(request, schedule_id: str, limit: int | None = None,
                   all_projects: bool = False) -> list[Execution]:
-    """The runs of a schedule's workflow, newest first (an admin's view of another
-    project's schedule needs ``all_projects``)."""
-    schedule = schedule_get(request, schedule_id)
-    return _recent_runs(request, [schedule.workflow_name], all_projects, limit)
+    """``runs_of`` the schedule of that id."""
+    return runs_of(request, schedule_get(request, schedule_id), limit, all_projects)
 
 
 def schedule_run_now(request, schedule_id: str) -> Execution:

@@ -2,7 +2,8 @@
 
 create a schedule (a bad cron pattern first: a field error and nothing made),
 see its preview and next runs, run it now, watch its snapshot turn available
-in the Volume Snapshots panel, edit its pattern and retention, delete the
+in the Volume Snapshots panel, see it named on the volume's row of Protectable
+Resources, edit its pattern and retention, delete the
 schedule (its snapshot stays).
 """
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.browser
 
 SCHEDULES = '/project/protection_schedules/'
 SNAPSHOTS = '/project/volume_snapshots/'
+PROTECTABLES = '/project/protectables/'
 PREFIX = 'bt-schedule-'
 
 
@@ -95,6 +97,14 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
     pages.wait_for_row_status(browser, 'volume_snapshots', name, 'Available')
     (point,) = cinder.volume_snapshots.list(search_opts={'volume_id': volume.id})
     schedule_id = point.metadata[retention.SCHEDULE_TAG]
+
+    # Protectables names the schedule covering the volume, links it, times its next run,
+    # and flags nothing: the schedule's own point is there.
+    pages.open_panel(browser, dashboard_url, PROTECTABLES)
+    covers = pages.row_cells(browser, 'volumes', volume.name)['Schedule']
+    assert name in covers and 'next run' in covers and 'Overdue' not in covers, covers
+    link = browser.find_element(By.XPATH, "//table[@id='volumes']//a[text()='%s']" % name)
+    assert link.get_attribute('href').endswith('%s%s/' % (SCHEDULES, schedule_id))
 
     # Edit: the form holds the schedule; the type and the protection cannot change.
     pages.open_panel(browser, dashboard_url, SCHEDULES)

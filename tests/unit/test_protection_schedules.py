@@ -239,17 +239,18 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
         self.mock_schedule_delete.assert_not_called()
         self.mock_schedule_run_now.assert_not_called()
 
-    @helpers.create_mocks({api.mistral: ['schedule_get', 'schedule_runs']})
+    @helpers.create_mocks({api.mistral: ['schedule_get', 'runs_of']})
     def test_row_update_shows_the_newest_run(self):
         self.mock_schedule_get.return_value = make_schedule(ONE, name='nightly')
-        self.mock_schedule_runs.return_value = [make_run(ONE, 4, 'RUNNING')]
+        self.mock_runs_of.return_value = [make_run(ONE, 4, 'RUNNING')]
         response = self.client.get(INDEX_URL, {'action': 'row_update', 'table': 'schedules',
                                                'obj_id': ONE},
                                    HTTP_X_REQUESTED_WITH='XMLHttpRequest')
         self.assertEqual(200, response.status_code)
         self.assertContains(response, 'Running')
-        self.mock_schedule_runs.assert_called_once_with(mock.ANY, ONE, limit=1,
-                                                        all_projects=False)
+        self.mock_runs_of.assert_called_once_with(
+            mock.ANY, self.mock_schedule_get.return_value, limit=1, all_projects=False)
+        self.mock_schedule_get.assert_called_once_with(mock.ANY, ONE)
 
 
 class CreateTests(SchedulesTestCase):
@@ -527,14 +528,14 @@ class PreviewTests(SchedulesTestCase):
 
 class DetailTests(SchedulesTestCase):
 
-    @helpers.create_mocks({api.mistral: ['schedule_get', 'schedule_runs'],
+    @helpers.create_mocks({api.mistral: ['schedule_get', 'runs_of'],
                            api.cinder: ['volume_names', 'volume_snapshot_list']})
     def test_detail_shows_runs_with_errors_and_the_schedules_points(self):
         schedule = make_schedule(ONE, name='nightly')
         schedule.keep_periods = {'daily': 7, 'weekly': 0, 'monthly': 1}
         schedule.timezone = 'Europe/Berlin'
         self.mock_schedule_get.return_value = schedule
-        self.mock_schedule_runs.return_value = [
+        self.mock_runs_of.return_value = [
             make_run(ONE, 2, 'ERROR', FAILED_RUN_INFO), make_run(ONE, 1)]
         self.mock_volume_names.return_value = {'vol-1': 'database'}
         self.mock_volume_snapshot_list.return_value = [

@@ -232,8 +232,7 @@ class UpdateRow(tables.Row):
 
     def get_data(self, request, schedule_id):
         schedule = api.mistral.schedule_get(request, schedule_id)
-        runs = api.mistral.schedule_runs(request, schedule_id, limit=1,
-                                         all_projects=self.all_projects)
+        runs = api.mistral.runs_of(request, schedule, limit=1, all_projects=self.all_projects)
         schedule.last_run = runs[0] if runs else None
         joins.join_point_counts(request, [schedule], self.all_projects)
         return schedule

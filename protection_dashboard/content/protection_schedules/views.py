@@ -171,7 +171,7 @@ class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
 
     def get_data(self):
         try:
-            return api.mistral.schedule_runs(self.request, self.schedule.id)
+            return api.mistral.runs_of(self.request, self.schedule)
         except Exception:
             utils.handle_error(self.request, _("Unable to retrieve the schedule's runs."))
             return []
