@@ -277,7 +277,10 @@ def services(p):
         ),
         daemon(p, "nova-scheduler", nova_conf),
         nova_compute(p, nova_conf),
-        gunicorn(p, "mistral-api", 8989, "mistral.wsgi", mistral_conf,
+        # one thread: Mistral parses a new workflow's YAQL with yaql's PLY parser, which
+        # is not thread-safe (two workflows created at once under 4 threads: "Parse
+        # error: unexpected 'task'" for a valid definition)
+        gunicorn(p, "mistral-api", 8989, "mistral.wsgi", mistral_conf, threads=1,
                  env={"MISTRAL_CONFIG_FILE": mistral_conf, **mistral_actions_env(p)},
                  code=mistral_actions_code(p)),  # fmt: skip
         daemon(p, "mistral-engine", mistral_conf, args=["--server", MISTRAL_SERVERS],
