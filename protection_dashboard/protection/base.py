@@ -314,6 +314,14 @@ class ProtectionPlugin(PointSource):
     def can_protect(self, resource: Any) -> bool:
         return self.protect_refusal(resource) is None
 
+    def is_schedulable(self, request) -> bool:
+        """Whether a schedule can make this plugin's points here."""
+        return self.schedule_action is not None and self.is_enabled(request)
+
+    def schedule_refusal(self, resource: Any) -> str | None:
+        """Why a schedule cannot protect ``resource`` (whatever its status now), or None."""
+        return None
+
     def status_state(self, status: str | None) -> bool | None:
         """Horizon's status-column reading: True done, False failed, None in progress."""
         status = (status or '').lower()
