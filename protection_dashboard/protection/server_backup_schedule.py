@@ -71,7 +71,7 @@ def _record_properties(schedule_id: str) -> dict[str, str]:
         records.SOURCE_IMAGE: '<% $.server.image.id %>',
         records.BOOT: records.BOOT_IMAGE,
         records.USER_DATA: 'true',
-        records.NETWORKS: '<% json_dump($.ports.select($.net_id).distinct()) %>',
+        records.NETWORKS: '<% json_dump($.ports.select($.net_id).distinct().toList()) %>',
         records.PARTS: f'<% json_dump({parts}) %>',
         records.STATE: records.READY,
         records.DESCRIPTION: '<% $.description %>',

@@ -10,7 +10,7 @@ from mistralclient.api import base as mistral_base
 from openstack_dashboard.test import helpers
 
 from protection_dashboard import api
-from protection_dashboard.api import cinder, mistral
+from protection_dashboard.api import cinder, mistral, nova
 from protection_dashboard.api.base import Page
 from protection_dashboard.schedules.retention import SCHEDULE_TAG
 from tests.unit.fakes import fake, service_policy
@@ -56,6 +56,14 @@ def make_run(schedule_id, index, state='SUCCESS', state_info=None):
     return fake(mistral.Execution, **execution(schedule_id, index, state, state_info))
 
 
+def make_server(server_id, name, image=None):
+    """A server booted from ``image``, or from a volume (Nova's image is then '')."""
+    return fake(nova.Server, id=server_id, name=name, status='ACTIVE',
+                image={'id': image} if image else '', flavor={'original_name': 'm1.tiny'},
+                tenant_id='1', **{'OS-EXT-STS:task_state': None,
+                                  'os-extended-volumes:volumes_attached': []})
+
+
 def make_volume(volume_id, name):
     return fake(cinder.Volume, id=volume_id, name=name, status='available',
                 attachments=[], **{'os-vol-tenant-attr:tenant_id': '1'})
@@ -70,6 +78,11 @@ class SchedulesTestCase(helpers.TestCase):
         # Mistral without the dashboard's installed actions, unless a test says so.
         patcher = mock.patch.object(api.mistral, 'actions_installed', return_value=False)
         self.actions_installed = patcher.start()
+        self.addCleanup(patcher.stop)
+        # The project's servers, offered for server backups: one booted from an image.
+        patcher = mock.patch.object(api.nova, 'server_list_paged', return_value=Page([
+            make_server('srv-1', 'web', image='img-1'), make_server('srv-2', 'db')]))
+        self.mock_server_list_paged = patcher.start()
         self.addCleanup(patcher.stop)
 
 
@@ -261,9 +274,10 @@ class CreateTests(SchedulesTestCase):
             response = self.client.get(CREATE_URL)
         self.assertEqual(200, response.status_code)
         form = response.context['form']
-        self.assertEqual([('vol-1', 'database'), ('vol-2', 'logs')],
-                         list(form.fields['resources'].choices))
-        self.assertEqual([('volume_snapshot', 'Volume Snapshot')],
+        self.assertEqual([('vol-1', 'database'), ('vol-2', 'logs'), ('srv-1', 'web'),
+                          ('srv-2', 'db')], list(form.fields['resources'].choices))
+        self.assertEqual([('volume_snapshot', 'Volume Snapshot'),
+                          ('server_backup', 'Server Backup')],
                          list(form.fields['plugin'].choices))
         for absent in ('keep_daily', 'keep_weekly', 'keep_monthly'):
             self.assertNotIn(absent, form.fields)
