@@ -172,6 +172,8 @@ class ServerBackupSchedule(base.ScheduleAction):
 
 
 #: A scheduled backup is named and described after its schedule (the run's input).
+#: Glance filters the records by the tag (a property): ``list_tag_filter`` says so,
+#: ``list_task`` builds the filter.
 SCHEDULE = ServerBackupSchedule(
     create='nova.servers_create_image', resource_input='server',
     options={'name': 'name', 'description': 'description'}, metadata_input='metadata',
