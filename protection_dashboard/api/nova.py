@@ -3,6 +3,7 @@ flavors."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from horizon.utils.memoized import memoized
@@ -87,6 +88,17 @@ def server_list_paged(request, search_opts: dict[str, Any] | None = None,
             sort_keys=['created_at'], sort_dirs=['asc' if ascending else 'desc'])
         return base.wrap_all(Server, servers)
     return base.marker_page(fetch, marker, prev_marker, limit)
+
+
+def server_names(request, server_ids: Iterable[str]) -> dict[str, str]:
+    """Id -> name of the project's servers, enough to name ``server_ids``.
+
+    From the cached light (non-detailed) server list (``base.cached_names``).
+    """
+    def list_names():
+        return {server.id: server.name
+                for server in novaclient(request).servers.list(detailed=False)}
+    return base.cached_names(request, 'server', server_ids, list_names)
 
 
 def server_get(request, server_id: str) -> Server:

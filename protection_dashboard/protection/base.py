@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext as _
 
 from protection_dashboard import api, features
+from protection_dashboard.schedules.retention import SCHEDULE_TAG
 
 #: A policy rule as Horizon's ``policy.check`` takes it: (service, rule).
 PolicyRules = tuple[tuple[str, str], ...]
@@ -182,6 +183,44 @@ class ScheduleAction:
         return [name for name in (self.create, self.list, self.delete)
                 if name.startswith(INSTALLED_ACTION_PREFIX)]
 
+    # The workflow's tasks (``schedules/workflow.py``). A plugin whose point takes
+    # several steps overrides them (``server_backup_schedule.py``); by default each is
+    # one action. No task holds a text of the user's: that is the run's input.
+
+    def protect_tasks(self, schedule_id: str, then: str) -> dict[str, Any]:
+        """The tasks making a point of each resource (``$.resources``), tagged with the
+        schedule's id; only when every point is made, the run goes on to ``then``.
+        By default ``create`` for each resource, with only an on-success transition:
+        a failed create ends the run."""
+        protect_input: dict[str, Any] = {self.resource_input: '<% $.resource %>'}
+        protect_input.update({key: f'<% $.{key} %>' for key in self.options})
+        protect_input.update(self.fixed)
+        protect_input[self.metadata_input] = {SCHEDULE_TAG: schedule_id}
+        return {'protect': {'with-items': 'resource in <% $.resources %>',
+                            'action': self.create, 'input': protect_input,
+                            'on-success': [then]}}
+
+    def list_task(self, schedule_id: str) -> tuple[dict[str, Any], str]:
+        """The task listing the schedule's points (without its publish and transition),
+        and the YAQL of the listed points from its result: each with ``id``,
+        ``created_at``, ``status``, ``metadata`` (the tag) and the plugin's parent key."""
+        task: dict[str, Any] = {'action': self.list}
+        if self.list_tag_filter:
+            task['input'] = {'search_opts': {self.list_tag_filter: {SCHEDULE_TAG: schedule_id}}}
+            return task, 'task().result'
+        if self.list_resource_filter:
+            task['with-items'] = 'resource in <% $.resources %>'
+            task['input'] = {'search_opts': {self.list_resource_filter: '<% $.resource %>'}}
+            return task, 'task().result.selectMany($)'  # one list per resource
+        raise ValueError('a schedule never lists the whole project')
+
+    def delete_tasks(self) -> dict[str, Any]:
+        """The tasks deleting the points ``$.expired`` (ids, oldest first), the first
+        one reached once they are selected. By default ``delete`` for each."""
+        return {'delete_expired': {'with-items': 'point in <% $.expired %>',
+                                   'action': self.delete,
+                                   'input': {self.delete_input: '<% $.point %>'}}}
+
 
 class ProtectionPlugin(PointSource):
     """A point source that protects, restores and deletes (one Karbor protection plugin)."""
@@ -274,6 +313,14 @@ class ProtectionPlugin(PointSource):
 
     def can_protect(self, resource: Any) -> bool:
         return self.protect_refusal(resource) is None
+
+    def is_schedulable(self, request) -> bool:
+        """Whether a schedule can make this plugin's points here."""
+        return self.schedule_action is not None and self.is_enabled(request)
+
+    def schedule_refusal(self, resource: Any) -> str | None:
+        """Why a schedule cannot protect ``resource`` (whatever its status now), or None."""
+        return None
 
     def status_state(self, status: str | None) -> bool | None:
         """Horizon's status-column reading: True done, False failed, None in progress."""

@@ -32,7 +32,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from protection_dashboard import api, features
-from protection_dashboard.protection import base, server_restore, volume_backup
+from protection_dashboard.protection import (
+    base,
+    server_backup_schedule,
+    server_restore,
+    volume_backup,
+)
 from protection_dashboard.protection import server_backup_record as records
 from protection_dashboard.protection.nova_server import ServerType
 from protection_dashboard.protection.steps import (
@@ -72,6 +77,8 @@ class ServerBackupPlugin(base.ProtectionPlugin):
     success_statuses = frozenset({records.AVAILABLE})
     failure_statuses = frozenset({records.ERROR_STATUS})
     deletable_statuses = frozenset({records.AVAILABLE, records.ERROR_STATUS})
+    #: A schedule backs up image-booted servers with their user data (a server image).
+    schedule_action = server_backup_schedule.SCHEDULE
 
     def is_enabled(self, request) -> bool:
         """Needs Nova and Glance (Cinder only for volume parts)."""
@@ -84,6 +91,18 @@ class ServerBackupPlugin(base.ProtectionPlugin):
             return _("not while %(task)s") % {
                 'task': resource.task_state.replace('_', ' ')}
         return super().protect_refusal(resource)
+
+    def is_schedulable(self, request) -> bool:
+        """A scheduled backup is a server image: not where the operator turned those off."""
+        return super().is_schedulable(request) and self.snapshot_enabled()
+
+    def schedule_refusal(self, resource) -> str | None:
+        """A volume-booted server's backup (a Cinder backup of its root volume) is not
+        scheduled yet."""
+        if resource.image_id is None:
+            return _("it boots from a volume; only servers booted from an image can be "
+                     "backed up on a schedule")
+        return None
 
     #: A server backup counts against the volume backups' quotas only when it backs
     #: up volumes: shown beside the form of such a server, never disabling the action.
@@ -115,8 +134,10 @@ class ServerBackupPlugin(base.ProtectionPlugin):
         return filters
 
     def list_points(self, request, *, all_projects=False, resource_id=None):
-        return api.glance.image_list(
-            request, filters=self.record_filters(request, all_projects, resource_id))
+        """The backups, their parts not read (one call): each with its record's status."""
+        return [records.ServerBackup(records.Record.from_image(image), [])
+                for image in api.glance.image_list(
+                    request, filters=self.record_filters(request, all_projects, resource_id))]
 
     def list_page(self, request, *, all_projects, filters, marker, prev_marker,
                   limit) -> api.base.Page:

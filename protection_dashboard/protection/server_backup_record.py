@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from protection_dashboard import api
+from protection_dashboard.schedules.retention import SCHEDULE_TAG
 
 LOG = logging.getLogger(__name__)
 
@@ -265,7 +266,11 @@ class LivePart:
 
 
 class ServerBackup:
-    """A server backup as its pages show it: the record and its parts, one status."""
+    """A server backup as its pages show it: the record and its parts, one status.
+
+    Without ``live_parts`` (a listing that read the records only) the status is the
+    record's: available once its parts are recorded, unless it failed or is going.
+    """
 
     def __init__(self, record: Record, live_parts: list[LivePart]):
         self.record = record
@@ -279,6 +284,13 @@ class ServerBackup:
     @property
     def project_id(self) -> str | None:
         return self.record.image.owner
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The schedule's tag of a scheduled backup (a record property), as the other
+        points carry it in their metadata (``retention.schedule_of``)."""
+        tag = self.record.image.prop(SCHEDULE_TAG)
+        return {SCHEDULE_TAG: tag} if tag else {}
 
     @property
     def description(self) -> str | None:

@@ -14,6 +14,10 @@ A run has three tasks, each reached only when the one before succeeded:
    installed into Mistral: YAQL has no timezones);
 3. ``delete_expired``: the plugin's delete action for each of them.
 
+Each step is the plugin's ``ScheduleAction`` hook (``protect_tasks``,
+``list_task``, ``delete_tasks``): by default one action each, as above; a point
+made in several steps (a server backup) brings its own tasks.
+
 A failed protect of any resource stops the run before the listing: nothing is
 deleted. The definition holds no text of the user's (names and descriptions are
 inputs, which Mistral never evaluates as expressions), only the schedule's id,
@@ -41,6 +45,8 @@ WORKFLOW_TAG = 'protection-dashboard'
 RETENTION_ACTION = 'protection_dashboard.retention_expired'
 _SCHEDULE_ID = re.compile(r'[0-9a-f]{32}')
 NAME_PREFIX = 'pd_schedule_'
+#: The task listing the schedule's points, reached once every point of the run is made.
+LIST_TASK = 'list_points'
 
 
 def workflow_name(schedule_id: str) -> str:
@@ -68,19 +74,6 @@ def _yaql_list(values: Collection[str]) -> str:
     return '[%s]' % ', '.join(f"'{value}'" for value in sorted(values))
 
 
-def _list_task(action: ScheduleAction, schedule_id: str) -> tuple[dict[str, Any], str]:
-    """The listing task (without its publish) and the YAQL of its listed points."""
-    task: dict[str, Any] = {'action': action.list}
-    if action.list_tag_filter:
-        task['input'] = {'search_opts': {action.list_tag_filter: {SCHEDULE_TAG: schedule_id}}}
-        return task, 'task().result'
-    if action.list_resource_filter:
-        task['with-items'] = 'resource in <% $.resources %>'
-        task['input'] = {'search_opts': {action.list_resource_filter: '<% $.resource %>'}}
-        return task, 'task().result.selectMany($)'  # one list per resource
-    raise ValueError('a schedule never lists the whole project')
-
-
 def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retention) -> str:
     """The YAQL selecting from the listing's result what a run deletes, oldest first:
     per resource (the plugin's parent key), its newest N successful points are kept.
@@ -97,7 +90,7 @@ def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retentio
     newer = (f'$ok.where($.{parent} = $p.{parent} and ($.created_at > $p.created_at or '
              '($.created_at = $p.created_at and $.id > $p.id))).len()')
     # toList(): YAQL's where/select are lazy, and a variable is read more than once.
-    listed = _list_task(_action(plugin), schedule_id)[1]
+    listed = _action(plugin).list_task(schedule_id)[1]
     return (f'let(own => {listed}.where({tag}).toList()) -> '
             f'let(ok => $own.where($.status in {_yaql_list(plugin.success_statuses)})'
             '.toList()) -> '
@@ -108,18 +101,18 @@ def expired_yaql(plugin: ProtectionPlugin, schedule_id: str, retention: Retentio
             '.select($.id).toList()')
 
 
-def _retention_tasks(plugin: ProtectionPlugin, schedule_id: str,
-                     retention: Retention) -> dict[str, Any]:
+def _retention_tasks(plugin: ProtectionPlugin, schedule_id: str, retention: Retention,
+                     delete: str) -> dict[str, Any]:
     """The tasks publishing ``expired``: the listing, and for a rule by period the
-    selection by the installed action."""
-    listing, listed = _list_task(_action(plugin), schedule_id)
+    selection by the installed action; then the run goes on to ``delete``."""
+    listing, listed = _action(plugin).list_task(schedule_id)
     if not retention.by_period:
         expired = expired_yaql(plugin, schedule_id, retention)
-        return {'list_points': {**listing, 'publish': {'expired': f'<% {expired} %>'},
-                                'on-success': ['delete_expired']}}
+        return {LIST_TASK: {**listing, 'publish': {'expired': f'<% {expired} %>'},
+                            'on-success': [delete]}}
     return {
-        'list_points': {**listing, 'publish': {'listed': f'<% {listed} %>'},
-                        'on-success': ['select_expired']},
+        LIST_TASK: {**listing, 'publish': {'listed': f'<% {listed} %>'},
+                    'on-success': ['select_expired']},
         'select_expired': {
             'action': RETENTION_ACTION,
             'input': {'points': '<% $.listed %>', 'schedule_id': schedule_id,
@@ -130,7 +123,7 @@ def _retention_tasks(plugin: ProtectionPlugin, schedule_id: str,
                       'weekly': retention.weekly, 'monthly': retention.monthly,
                       'timezone': retention.timezone},
             'publish': {'expired': '<% task().result %>'},
-            'on-success': ['delete_expired'],
+            'on-success': [delete],
         },
     }
 
@@ -139,10 +132,7 @@ def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention)
     """The workflow definition (Mistral's v2 language, YAML) of a schedule."""
     action = _action(plugin)
     name = workflow_name(schedule_id)
-    protect_input: dict[str, Any] = {action.resource_input: '<% $.resource %>'}
-    protect_input.update({key: f'<% $.{key} %>' for key in action.options})
-    protect_input.update(action.fixed)
-    protect_input[action.metadata_input] = {SCHEDULE_TAG: schedule_id}
+    deletion = action.delete_tasks()
     workflow = {
         'description': f'Protection schedule {schedule_id} ({plugin.name}) of '
                        'protection-dashboard',
@@ -152,18 +142,9 @@ def definition(plugin: ProtectionPlugin, schedule_id: str, retention: Retention)
         # dashboard to read back from the trigger; no task uses it.
         'input': ['resources', *action.options, {'schedule': {}}],
         'tasks': {
-            'protect': {
-                'with-items': 'resource in <% $.resources %>',
-                'action': action.create,
-                'input': protect_input,
-                'on-success': ['list_points'],
-            },
-            **_retention_tasks(plugin, schedule_id, retention),
-            'delete_expired': {
-                'with-items': 'point in <% $.expired %>',
-                'action': action.delete,
-                'input': {action.delete_input: '<% $.point %>'},
-            },
+            **action.protect_tasks(schedule_id, then=LIST_TASK),
+            **_retention_tasks(plugin, schedule_id, retention, delete=next(iter(deletion))),
+            **deletion,
         },
     }
     return yaml.safe_dump({'version': '2.0', name: workflow}, sort_keys=False)

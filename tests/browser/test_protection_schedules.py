@@ -62,10 +62,12 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
     modal = pages.wait_for_modal(browser)
     runs = modal.find_elements(By.CSS_SELECTOR, '.schedule-next-runs li')
     assert len(runs) == 3 and all(run.text.strip() for run in runs), modal.text
-    # share snapshots too: the local cloud's Mistral has the dashboard's actions installed
+    # share snapshots too (the local cloud's Mistral has the dashboard's actions installed),
+    # and server backups
     offered = {option.get_attribute('value')
                for option in modal.find_elements(By.CSS_SELECTOR, '#id_plugin option')}
-    assert {'volume_snapshot', 'volume_backup', 'share_snapshot'} <= offered, offered
+    assert {'volume_snapshot', 'volume_backup', 'share_snapshot', 'server_backup'} <= offered, \
+        offered
     fields = {'schedule_name': name, 'resource_type': 'OS::Cinder::Volume',
               'resources': volume.id, 'plugin': 'volume_snapshot',
               'cron_pattern': '61 2 * * *', 'keep_newest': 2, 'keep_daily': 7}

@@ -2,6 +2,8 @@
 detail, the admin list, and the workflow service's policy in the views."""
 
 import datetime
+import json
+import types
 from unittest import mock
 
 import yaml
@@ -10,8 +12,9 @@ from mistralclient.api import base as mistral_base
 from openstack_dashboard.test import helpers
 
 from protection_dashboard import api
-from protection_dashboard.api import cinder, mistral
+from protection_dashboard.api import cinder, glance, mistral, nova
 from protection_dashboard.api.base import Page
+from protection_dashboard.content.protection_schedules import joins
 from protection_dashboard.schedules.retention import SCHEDULE_TAG
 from tests.unit.fakes import fake, service_policy
 from tests.unit.test_schedule_api import (
@@ -56,6 +59,14 @@ def make_run(schedule_id, index, state='SUCCESS', state_info=None):
     return fake(mistral.Execution, **execution(schedule_id, index, state, state_info))
 
 
+def make_server(server_id, name, image=None):
+    """A server booted from ``image``, or from a volume (Nova's image is then '')."""
+    return fake(nova.Server, id=server_id, name=name, status='ACTIVE',
+                image={'id': image} if image else '', flavor={'original_name': 'm1.tiny'},
+                tenant_id='1', **{'OS-EXT-STS:task_state': None,
+                                  'os-extended-volumes:volumes_attached': []})
+
+
 def make_volume(volume_id, name):
     return fake(cinder.Volume, id=volume_id, name=name, status='available',
                 attachments=[], **{'os-vol-tenant-attr:tenant_id': '1'})
@@ -70,6 +81,11 @@ class SchedulesTestCase(helpers.TestCase):
         # Mistral without the dashboard's installed actions, unless a test says so.
         patcher = mock.patch.object(api.mistral, 'actions_installed', return_value=False)
         self.actions_installed = patcher.start()
+        self.addCleanup(patcher.stop)
+        # The project's servers, offered for server backups: one booted from an image.
+        patcher = mock.patch.object(api.nova, 'server_list_paged', return_value=Page([
+            make_server('srv-1', 'web', image='img-1'), make_server('srv-2', 'db')]))
+        self.mock_server_list_paged = patcher.start()
         self.addCleanup(patcher.stop)
 
 
@@ -275,9 +291,10 @@ class CreateTests(SchedulesTestCase):
             response = self.client.get(CREATE_URL)
         self.assertEqual(200, response.status_code)
         form = response.context['form']
-        self.assertEqual([('vol-1', 'database'), ('vol-2', 'logs')],
-                         list(form.fields['resources'].choices))
-        self.assertEqual([('volume_snapshot', 'Volume Snapshot')],
+        self.assertEqual([('vol-1', 'database'), ('vol-2', 'logs'), ('srv-1', 'web'),
+                          ('srv-2', 'db')], list(form.fields['resources'].choices))
+        self.assertEqual([('volume_snapshot', 'Volume Snapshot'),
+                          ('server_backup', 'Server Backup')],
                          list(form.fields['plugin'].choices))
         for absent in ('keep_daily', 'keep_weekly', 'keep_monthly'):
             self.assertNotIn(absent, form.fields)
@@ -369,6 +386,45 @@ class CreateTests(SchedulesTestCase):
                           'timezone': 'Europe/Berlin'},
                          {key: workflow_input['schedule'][key] for key in (
                              'keep_daily', 'keep_weekly', 'keep_monthly', 'timezone')})
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_create', 'new_schedule_id']})
+    def test_a_server_backup_schedule_of_an_image_booted_server(self):
+        self._mock_volumes()
+        self.mock_new_schedule_id.return_value = ONE
+        self.mock_schedule_create.return_value = make_schedule(ONE)
+        response = self.client.post(CREATE_URL, self.valid(
+            resource_type='OS::Nova::Server', resources=['srv-1'], plugin='server_backup'))
+        self.assertNoFormErrors(response)
+        (_request, _id, definition, _pattern, workflow_input), _kw = \
+            self.mock_schedule_create.call_args
+        tasks = yaml.safe_load(definition)['pd_schedule_' + ONE]['tasks']
+        self.assertEqual('nova.servers_create_image', tasks['create_images']['action'])
+        for text in ('nightly', 'web', 'srv-1'):
+            self.assertNotIn(text, definition)
+        self.assertEqual((['srv-1'], 'nightly <% $ %>'),
+                         (workflow_input['resources'], workflow_input['name']))
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
+    def test_a_server_booted_from_a_volume_is_refused_with_the_reason(self):
+        self._mock_volumes()
+        response = self.client.post(CREATE_URL, self.valid(
+            resource_type='OS::Nova::Server', resources=['srv-1', 'srv-2'],
+            plugin='server_backup'))
+        self.assertFormErrors(response, 1)
+        error = str(response.context['form'].errors['resources'])
+        self.assertIn('db: it boots from a volume', error)
+        self.assertNotIn('web', error)
+        self.mock_schedule_create.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged']})
+    def test_no_server_backup_schedule_where_server_snapshots_are_off(self):
+        self._mock_volumes()
+        with self.settings(PROTECTION_DASHBOARD={'enable_server_snapshot': False}):
+            form = self.client.get(CREATE_URL).context['form']
+        self.assertEqual([('volume_snapshot', 'Volume Snapshot')],
+                         list(form.fields['plugin'].choices))
+        self.mock_server_list_paged.assert_not_called()
 
     @helpers.create_mocks({api.cinder: ['volume_list_paged']})
     def test_a_failing_action_lookup_is_a_banner_and_offers_no_periods(self):
@@ -593,3 +649,26 @@ class AdminPageForMembersTests(SchedulesTestCase):
         response = self.client.get(ADMIN_URL)
         self.assertEqual(403, response.status_code)
         self.mock_schedule_page.assert_not_called()
+
+
+class ServerScheduleJoinTests(SchedulesTestCase):
+    """A server backup schedule's servers are named and its backups counted."""
+
+    @helpers.create_mocks({api.nova: ['server_names'], api.glance: ['image_list']})
+    def test_servers_are_named_and_the_tagged_records_counted(self):
+        schedule = make_schedule(ONE, resources=['srv-1'], workflow_input=json.dumps({
+            'resources': ['srv-1'], 'name': 'nightly', 'description': None,
+            'schedule': {'name': 'nightly', 'resource_type': 'OS::Nova::Server',
+                         'plugin': 'server_backup', 'keep_newest': 3}}))
+        self.mock_server_names.return_value = {'srv-1': 'web'}
+        self.mock_image_list.return_value = [
+            glance.Image(types.SimpleNamespace(
+                id=image_id, created_at='2026-12-01T02:30:00Z',
+                **{'protection_server_backup': 'record', SCHEDULE_TAG: tag}))
+            for image_id, tag in (('rec-1', ONE), ('rec-2', None), ('rec-3', TWO))]
+        request = self.request
+        joins.join_resource_names(request, [schedule])
+        joins.join_point_counts(request, [schedule], all_projects=False)
+        self.assertEqual(({'srv-1': 'web'}, 1), (schedule.resource_names,
+                                                  schedule.point_count))
+        self.mock_server_names.assert_called_once_with(request, frozenset({'srv-1'}))

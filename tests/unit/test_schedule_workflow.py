@@ -4,6 +4,7 @@ yaql (Mistral's expression language) against the same table as the pure function
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
@@ -153,12 +154,13 @@ def test_a_backup_schedule_forces_each_backup_and_tags_it():
     assert "$.volume_id = $p.volume_id" in tasks["list_points"]["publish"]["expired"]
 
 
-@pytest.mark.parametrize("name", ["server_backup"])
-def test_a_plugin_without_a_schedule_action_cannot_be_scheduled(name):
+def test_a_plugin_without_a_schedule_action_cannot_be_scheduled():
+    unscheduled = mock.Mock(spec=base.ProtectionPlugin, schedule_action=None)
+    unscheduled.name = "unscheduled"
     with pytest.raises(ValueError, match="cannot be scheduled"):
-        workflow.definition(base.get(name), ME, Retention(1))
+        workflow.definition(unscheduled, ME, Retention(1))
     with pytest.raises(ValueError, match="cannot be scheduled"):
-        workflow.workflow_input(base.get(name), ["r1"], {})
+        workflow.workflow_input(unscheduled, ["r1"], {})
 
 
 def test_a_backup_run_lists_each_volumes_backups_and_keeps_the_newest_of_each():

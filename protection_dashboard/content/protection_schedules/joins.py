@@ -16,6 +16,7 @@ from protection_dashboard.schedules import retention
 RESOURCE_NAMES = {
     'OS::Cinder::Volume': lambda request, ids: api.cinder.volume_names(request, ids),
     'OS::Manila::Share': lambda request, ids: api.manila.share_names(request, ids),
+    'OS::Nova::Server': lambda request, ids: api.nova.server_names(request, ids),
 }
 
 

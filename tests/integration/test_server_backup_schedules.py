@@ -1,0 +1,141 @@
+"""Server backup schedules on the local cloud's Mistral, Nova and Glance.
+
+A schedule of an image-booted server is made as the schedule form makes it
+(the generated workflow, ``api.mistral.schedule_create``) and run now; its runs
+make server images and records through mistral-extra's own nova.* and glance.*
+actions, read back here through the dashboard's service layer. The test boots
+its own server; everything it makes carries one name prefix and is deleted
+afterwards, the schedules first.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from mistralclient.api import base as mistral_base
+
+from protection_dashboard import api
+from protection_dashboard.content.protection_schedules import forms as schedule_forms
+from protection_dashboard.protection import base
+from protection_dashboard.protection import server_backup_record as records
+from protection_dashboard.protection.server_backup_schedule import RUN
+from protection_dashboard.schedules import retention, workflow
+from tests.integration import horizon_request
+from tests.integration.server_backups import Made
+from tests.integration.test_protection_schedules import finished_run, run_now
+from tests.polling import wait_status
+
+pytestmark = pytest.mark.integration
+PLUGIN = base.get('server_backup')
+NOT_SOON = '0 0 1 1 *'
+
+
+@pytest.fixture(scope='module')
+def made(demo, cloud_info):
+    """The test's server (``made.server``), booted from the cloud's image; after the
+    tests, their schedules, then every server, image and record of the prefix."""
+    found = Made(demo, 'it-ssch-%s-' % uuid.uuid4().hex[:6])
+    found.schedules = []
+    try:
+        found.boot = lambda name: boot(found, cloud_info, name)
+        found.server = found.boot('server')
+        yield found
+    finally:
+        request = horizon_request.fresh(demo)
+        for schedule_id in found.schedules:
+            try:
+                api.mistral.schedule_delete(request, schedule_id)
+            except mistral_base.APIException as exc:
+                assert exc.error_code == 404, exc
+        found.delete_all()
+
+
+def boot(made, cloud_info, name):
+    """A server ``<prefix><name>`` from the cloud's image, without network, once ACTIVE."""
+    nova, glance, _cinder = made.clients()
+    image = next(iter(glance.images.list(filters={'name': cloud_info['image']})))
+    flavor = nova.flavors.find(name=cloud_info['flavor'])
+    created = nova.servers.create(made.prefix + name, image['id'], flavor.id, nics='none')
+    return wait_status(lambda: nova.servers.get(created.id), 'ACTIVE', 'server')
+
+
+def make_schedule(request, made, resources, keep_newest=1):
+    """A server backup schedule as the form makes it, named with the test's prefix."""
+    schedule_id = api.mistral.new_schedule_id()
+    made.schedules.append(schedule_id)
+    name = made.prefix + 'schedule'
+    rule = retention.Retention(keep_newest=keep_newest)
+    api.mistral.schedule_create(
+        request, schedule_id, workflow.definition(PLUGIN, schedule_id, rule), NOT_SOON,
+        workflow.workflow_input(PLUGIN, resources, schedule_forms.point_options(PLUGIN, name),
+                                {'name': name, 'resource_type': PLUGIN.resource_type,
+                                 'plugin': PLUGIN.name, 'keep_newest': keep_newest}))
+    return schedule_id
+
+
+def scheduled(request, schedule_id):
+    """The schedule's server backups as the Server Backups panel lists them, oldest first."""
+    page = PLUGIN.list_page(request, all_projects=False, filters={}, marker=None,
+                            prev_marker=None, limit=100)
+    return sorted((backup for backup in page.items
+                   if retention.schedule_of(backup) == schedule_id),
+                  key=lambda backup: (backup.created_at, backup.id))
+
+
+def images_of_run(glance, run_id):
+    return [image['id'] for hidden in (True, False)
+            for image in glance.images.list(filters={RUN: run_id, 'os_hidden': hidden})]
+
+
+def test_runs_back_up_the_server_and_keep_the_newest_and_the_hand_made(request_, made):
+    schedule_id = make_schedule(request_, made, [made.server.id])
+    first = run_now(request_, schedule_id)
+    assert first.state == 'SUCCESS', first.state_info
+    (backup,) = scheduled(request_, schedule_id)
+    assert backup.status == records.AVAILABLE and backup.name == made.prefix + 'schedule'
+    assert backup.server_id == made.server.id
+    assert backup.record.user_data and backup.record.boot == records.BOOT_IMAGE
+    assert backup.description == 'Made by the protection schedule %sschedule.' % made.prefix
+    (part,) = backup.live_parts
+    assert part.part.is_image and part.resource.status == 'active'
+    assert part.resource.prop(records.LINK) == backup.id
+    # The Protectables join and the schedules' point counts read the same tag.
+    assert [point.id for point in PLUGIN.list_points(request_, resource_id=made.server.id)
+            if retention.schedule_of(point) == schedule_id] == [backup.id]
+
+    hand_made = PLUGIN.protect(request_, made.server.id, {
+        'name': made.prefix + 'hand', 'enable_server_snapshot': True})
+    wait_status(lambda: PLUGIN.get_point(horizon_request.fresh(request_), hand_made.id),
+                records.AVAILABLE, 'hand-made server backup')
+
+    second = run_now(request_, schedule_id)
+    assert second.state == 'SUCCESS', second.state_info
+    (newer,) = scheduled(request_, schedule_id)
+    assert newer.id != backup.id and newer.status == records.AVAILABLE
+    glance = api.glance.glanceclient_v2(request_)
+    assert not images_of_run(glance, first.id), 'the older backup and its image are gone'
+    assert PLUGIN.get_point(request_, hand_made.id).status == records.AVAILABLE
+
+
+def test_a_failed_run_removes_what_it_made_and_deletes_nothing(request_, made, admin_session,
+                                                               nova_client):
+    schedule_id = make_schedule(request_, made, [made.server.id])
+    kept = run_now(request_, schedule_id)
+    assert kept.state == 'SUCCESS', kept.state_info
+    (backup,) = scheduled(request_, schedule_id)
+
+    # A second server Nova refuses to snapshot (in ERROR): the first one's image
+    # is made, then removed, and the run fails before retention.
+    refused = made.boot('refused')
+    nova_client(admin_session).servers.reset_state(refused.id, 'error')
+    client = api.mistral.mistralclient(request_)
+    schedule = api.mistral.schedule_get(request_, schedule_id)
+    run = client.executions.create(
+        schedule.workflow_name,
+        workflow_input={**schedule.workflow_input, 'resources': [made.server.id, refused.id]})
+    failed = finished_run(request_, schedule_id, run.id)
+    assert failed.state == 'ERROR'
+    assert 'createImage' in (failed.error or ''), failed.state_info
+    assert not images_of_run(api.glance.glanceclient_v2(request_), failed.id)
+    assert [point.id for point in scheduled(request_, schedule_id)] == [backup.id]
