@@ -26,6 +26,7 @@ import os
 import signal
 import statistics
 import sys
+import threading
 import time
 from concurrent import futures
 
@@ -48,6 +49,8 @@ ATTEMPTS, RETRY_AFTER = 5, 60
 #: sessions' tests make items in the demo project during a run (the N = 1000 runs
 #: needed the room).
 HEADROOM = 50
+#: Set by SIGTERM: the threads making bench items stop, so that the run cleans up at once.
+STOPPING = threading.Event()
 
 
 # --- the local cloud ---------------------------------------------------------
@@ -224,13 +227,18 @@ class Items:
         """``create(i)`` for each index, WORKERS at a time, and wait until all are ready.
 
         Items that fail or stall (a service restarted under the run loses their
-        message) are deleted and made again, once.
+        message) are deleted and made again, once.  After SIGTERM (``STOPPING``) it
+        makes no more and waits for none.
         """
+        def create_one(index):
+            if not STOPPING.is_set():
+                retried(create, index)
+
         for attempt in (1, 2):
             with futures.ThreadPoolExecutor(WORKERS) as pool:
-                list(pool.map(lambda index: retried(create, index), indexes))
+                list(pool.map(create_one, indexes))
             stuck = self.wait_ready(stall)
-            if not stuck:
+            if not stuck or STOPPING.is_set():
                 return
             print('%d %s* %s: %s' % (len(stuck), self.prefix, 'making them again'
                                      if attempt == 1 else 'giving up',
@@ -241,9 +249,9 @@ class Items:
 
     def wait_ready(self, stall=STALL):
         """Wait until every item is ready; those failed, or not ready after ``stall``
-        seconds in which none became ready."""
+        seconds in which none became ready (none after SIGTERM)."""
         ready, moved = -1, time.monotonic()
-        while True:
+        while not STOPPING.is_set():
             try:
                 items = self.existing().values()
             except ks_exceptions.ConnectionError as error:
@@ -259,6 +267,7 @@ class Items:
             elif time.monotonic() - moved > stall:
                 return [item for item in items if item.status.lower() != self.ready]
             time.sleep(POLL)
+        return []
 
     def cleanup(self):
         print('deleted %d %s*' % (delete(self.manager, self.every(), self.force_delete),
@@ -606,14 +615,15 @@ class Terminated(SystemExit):
 
 
 def terminate(*_):
+    STOPPING.set()
     raise Terminated('terminated')
 
 
 def run(fixture, comparisons, sizes, options, label=str):
     """Measure the pages at each size of ``sizes``; delete the bench data at the end."""
     started = time.monotonic()
-    # A run stopped with SIGTERM reports the sizes it measured, then deletes what it
-    # made and restores the quotas.
+    # A run stopped with SIGTERM reports the sizes it measured, then (the threads
+    # making items stopped) deletes what it made and restores the quotas.
     signal.signal(signal.SIGTERM, terminate)
     pages = list(dict.fromkeys(page for comparison in comparisons
                                for page in (comparison.ours, *comparison.peers)))
