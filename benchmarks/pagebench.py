@@ -7,14 +7,15 @@ options and ``run`` does the rest, in the configuration of ``production.py``:
 
 * **Bench data**: the items ``<prefix><i>`` are made exactly those of the size, creating
   or deleting only the difference, ``WORKERS`` at a time; quotas that would not fit are
-  raised as admin and restored at the end; everything the run created is deleted at
-  the end, even when it fails.
+  raised as admin, ``HEADROOM`` above what the run makes, and restored at the end;
+  everything the run created is deleted at the end, even when it fails.
 * **Measurements** (``Measurement``): server time and API calls of each page in worker
   processes (``pageworker.py``), the pages interleaved so that a busy machine slows all
   alike; the ajax row update of each table; the browser's time (``browserbench.py``);
   a sampled profile at the largest size.  A size whose measurement saw the cloud change
   (failed API calls, an error shown) is measured again.
-* **Report**: the tables, the profiles and the verdicts against issue 14's targets.
+* **Report**: the tables, the profiles and the verdicts against issue 14's targets; a
+  run stopped with SIGTERM reports the sizes it measured before it cleans up.
 
 benchmarks/README.md tells how each number is taken.
 """
@@ -25,6 +26,7 @@ import os
 import signal
 import statistics
 import sys
+import threading
 import time
 from concurrent import futures
 
@@ -43,6 +45,12 @@ from localcloud.info import load_cloud_info  # noqa: E402
 WORKERS, POLL, STALL = 8, 2.0, 60
 #: Tries of a size whose measurement saw the cloud change, and the pause between them.
 ATTEMPTS, RETRY_AFTER = 5, 60
+#: Items of each kind a raised quota leaves free above those the run makes: other
+#: sessions' tests make items in the demo project during a run (the N = 1000 runs
+#: needed the room).
+HEADROOM = 50
+#: Set by SIGTERM: the threads making bench items stop, so that the run cleans up at once.
+STOPPING = threading.Event()
 
 
 # --- the local cloud ---------------------------------------------------------
@@ -219,13 +227,18 @@ class Items:
         """``create(i)`` for each index, WORKERS at a time, and wait until all are ready.
 
         Items that fail or stall (a service restarted under the run loses their
-        message) are deleted and made again, once.
+        message) are deleted and made again, once.  After SIGTERM (``STOPPING``) it
+        makes no more and waits for none.
         """
+        def create_one(index):
+            if not STOPPING.is_set():
+                retried(create, index)
+
         for attempt in (1, 2):
             with futures.ThreadPoolExecutor(WORKERS) as pool:
-                list(pool.map(lambda index: retried(create, index), indexes))
+                list(pool.map(create_one, indexes))
             stuck = self.wait_ready(stall)
-            if not stuck:
+            if not stuck or STOPPING.is_set():
                 return
             print('%d %s* %s: %s' % (len(stuck), self.prefix, 'making them again'
                                      if attempt == 1 else 'giving up',
@@ -236,9 +249,9 @@ class Items:
 
     def wait_ready(self, stall=STALL):
         """Wait until every item is ready; those failed, or not ready after ``stall``
-        seconds in which none became ready."""
+        seconds in which none became ready (none after SIGTERM)."""
         ready, moved = -1, time.monotonic()
-        while True:
+        while not STOPPING.is_set():
             try:
                 items = self.existing().values()
             except ks_exceptions.ConnectionError as error:
@@ -254,6 +267,7 @@ class Items:
             elif time.monotonic() - moved > stall:
                 return [item for item in items if item.status.lower() != self.ready]
             time.sleep(POLL)
+        return []
 
     def cleanup(self):
         print('deleted %d %s*' % (delete(self.manager, self.every(), self.force_delete),
@@ -265,8 +279,8 @@ class Fixture:
 
     A subclass sets the managers, prefixes and ``create_parent(name)``,
     ``create_child(parent, name)`` (or ``create_children`` for another way to make
-    many), ``ensure_quota(children, parents)``, and ``label(size)`` if a size is more
-    than a number.
+    many), ``ensure_quota(children, parents)`` (the quotas for that many more of each,
+    ``HEADROOM`` included), and ``label(size)`` if a size is more than a number.
     """
 
     parents = 4
@@ -290,7 +304,7 @@ class Fixture:
         self.parent_items.trim(self.parents)
         new_parents = self.parent_items.missing(self.parents)
         missing = self.child_items.missing(count)
-        self.ensure_quota(len(missing), len(new_parents))
+        self.ensure_quota(len(missing) + HEADROOM, len(new_parents) + HEADROOM)
         self.parent_items.create(new_parents, lambda i: self.create_parent(
             self.parent_items.name(i)))
         parents = self.parent_items.existing()
@@ -505,6 +519,9 @@ def find(rows, size, page, cache=None):
 
 
 def report(measurement, comparisons, label, started):
+    if not measurement.server_times:
+        print('\nno size measured')
+        return
     width = max(len(page.label) for page in measurement.pages) + 2
     server = add_sums(measurement.server_times, comparisons, ('median', 'p90'))
     report_server(measurement.config, server, label, width)
@@ -593,11 +610,21 @@ def verdicts(measurement, server, browser, comparisons, label):
 
 # --- the run -------------------------------------------------------------------
 
+class Terminated(SystemExit):
+    """The run got SIGTERM."""
+
+
+def terminate(*_):
+    STOPPING.set()
+    raise Terminated('terminated')
+
+
 def run(fixture, comparisons, sizes, options, label=str):
     """Measure the pages at each size of ``sizes``; delete the bench data at the end."""
     started = time.monotonic()
-    # A run stopped with SIGTERM still deletes what it made and restores the quotas.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit('terminated'))
+    # A run stopped with SIGTERM reports the sizes it measured, then (the threads
+    # making items stopped) deletes what it made and restores the quotas.
+    signal.signal(signal.SIGTERM, terminate)
     pages = list(dict.fromkeys(page for comparison in comparisons
                                for page in (comparison.ours, *comparison.peers)))
     config = production.Config(options.config, options.cache.split(','))
@@ -616,6 +643,10 @@ def run(fixture, comparisons, sizes, options, label=str):
                 sys.exit('giving up: the cloud keeps changing under the benchmark')
         if options.profile:
             measurement.profile(sizes[-1])
+    except Terminated:
+        print('\nterminated: the report of the sizes measured so far')
+        report(measurement, comparisons, label, started)
+        raise
     finally:
         measurement.close()
         config.close()

@@ -105,9 +105,9 @@ class Protectables:
                                                           self.servers)}
         new[self.snapshots] = self.snapshots.missing(points)
         new[self.share_snapshots] = self.share_snapshots.missing(points)
-        self.ensure_quota(len(new[self.volumes]), len(new[self.shares]),
-                          len(new[self.servers]), len(new[self.snapshots]),
-                          len(new[self.share_snapshots]))
+        room = {items: len(indexes) + pagebench.HEADROOM for items, indexes in new.items()}
+        self.ensure_quota(room[self.volumes], room[self.shares], room[self.servers],
+                          room[self.snapshots], room[self.share_snapshots])
         self.create_all({
             self.volumes: lambda i: self.cinder.volumes.create(1, name=self.volumes.name(i)),
             self.shares: lambda i: self.manila.shares.create(
