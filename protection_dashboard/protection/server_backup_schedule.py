@@ -19,15 +19,15 @@ in the order of ``$.resources``):
 5. ``create_records``: their records, in state ``ready`` with their parts;
 6. ``link_images``: each image names its record (``LINK``), as a hand-made
    backup's parts do; a delete finds the parts by it;
-7. ``read_volumes``: each volume-booted server's root volume (Nova's first
-   device, as ``ServerBackupPlugin.volume_plan`` reads it) and
-8. ``read_roots``: its name;
-9. ``create_volume_records``: their records, in state ``creating``, as a
+7. ``read_volumes``: the volumes of the volume-booted servers, and of each its
+   root volume (attached at its first device, as ``ServerBackupPlugin.volume_plan``
+   reads it);
+8. ``create_volume_records``: their records, in state ``creating``, as a
    hand-made backup's record is while its parts are made;
-10. ``create_backups``: the root volumes' backups, naming their records;
-11. ``wait_backups``: list the project's backups being made until none of the
+9. ``create_backups``: the root volumes' backups, naming their records;
+10. ``wait_backups``: list the project's backups being made until none of the
     run's is, then ``check_backups`` goes on only when every one is available;
-12. ``record_backups``: each record lists its part and is ``ready``.
+11. ``record_backups``: each record lists its part and is ``ready``.
 
 Everything a run makes carries ``RUN`` (the run's id). A failed step publishes
 its error, and ``remove_made`` deletes the images and records the run made,
@@ -64,6 +64,16 @@ BACKUP_MAKING = 'creating'
 BACKUP_MADE = 'available'
 
 _RUN_ID = '<% execution().id %>'
+#: Nova's list of a server's volumes (ids only: mistral-extra's
+#: ``nova.volumes_get_server_volumes`` fails at Nova's newest microversion, whose
+#: attachments have no ``id``).
+ATTACHED = 'os-extended-volumes:volumes_attached'
+#: Each volume-booted server's root volume, from Cinder's volumes of ``read_volumes``:
+#: the one attached at its first device, as ``ServerBackupPlugin.volume_plan`` reads it.
+_ROOTS = ("let(volumes => task().result) -> $.volume_servers.select(let(server => $.id) -> "
+          "$volumes.selectMany(let(volume => $) -> $.attachments.where($.server_id = $server)"
+          ".select(dict(volume_id => $volume.id, volume_name => $volume.get('name'), "
+          "device => $.device))).orderBy($.device).first())")
 #: A backup's metadata names the run that made it (YAQL, on a listed backup ``$``).
 _MADE_BY_RUN = f"$.metadata != null and $.metadata.get('{RUN}') = execution().id"
 
@@ -118,10 +128,9 @@ def _record_properties(schedule_id: str, boot: str) -> dict[str, str]:
 
 def _root_part() -> str:
     """The record's parts of a volume-booted server (``records.Part``, as a hand-made
-    backup lists them): the backup (``$.backup``) of its root volume (``$.root``, an
-    attachment, and ``$.volume``, Cinder's volume)."""
+    backup lists them): the backup (``$.backup``) of its root volume (``$.root``)."""
     part = (f"dict(kind => {_yaql_text(records.VOLUME_KIND)}, id => $.backup, "
-            "volume_id => $.root.volumeId, volume_name => $.volume.get('name'), "
+            "volume_id => $.root.volume_id, volume_name => $.root.volume_name, "
             "device => $.root.device, root => true)")
     return f'<% json_dump([{part}]) %>'
 
@@ -197,15 +206,10 @@ class ServerBackupSchedule(base.ScheduleAction):
         all_available = _all_done(BACKUP_MADE, 'backups')
         return {
             'read_volumes': _on_failure({
-                'with-items': 'server in <% $.volume_servers %>',
-                'action': 'nova.volumes_get_server_volumes',
-                'input': {'server_id': '<% $.server.id %>'},
-                'publish': {'roots': "<% task().result.select($.orderBy($.device).first()) %>"},
-                'on-success': ['read_roots']}),
-            'read_roots': _on_failure({
-                'with-items': 'root in <% $.roots %>', 'action': 'cinder.volumes_get',
-                'input': {'volume_id': '<% $.root.volumeId %>'},
-                'publish': {'root_volumes': '<% task().result %>'},
+                'with-items': 'volume in <% $.volume_servers.selectMany('
+                              f"$.get('{ATTACHED}')).select($.id) %>",
+                'action': 'cinder.volumes_get', 'input': {'volume_id': '<% $.volume %>'},
+                'publish': {'roots': f'<% {_ROOTS} %>'},
                 'on-success': ['create_volume_records']}),
             'create_volume_records': _on_failure({
                 'with-items': ['server in <% $.volume_servers %>',
@@ -218,7 +222,7 @@ class ServerBackupSchedule(base.ScheduleAction):
             'create_backups': _on_failure({
                 'with-items': ['root in <% $.roots %>', 'record in <% $.volume_records %>'],
                 'action': 'cinder.backups_create',
-                'input': {'volume_id': '<% $.root.volumeId %>',
+                'input': {'volume_id': '<% $.root.volume_id %>',
                           'name': "<% $.name + ' (' + $.root.device + ')' %>",
                           'description': '<% $.description %>', 'force': True,
                           'metadata': {records.LINK: '<% $.record %>', RUN: _RUN_ID}},
@@ -240,7 +244,7 @@ class ServerBackupSchedule(base.ScheduleAction):
                                {'remove_made': f'<% not ({all_available}) %>'}]}),
             'record_backups': _on_failure({
                 'with-items': ['record in <% $.volume_records %>', 'root in <% $.roots %>',
-                               'volume in <% $.root_volumes %>', 'backup in <% $.backups %>'],
+                               'backup in <% $.backups %>'],
                 'action': 'glance.images_update',
                 'input': {'image_id': '<% $.record %>', records.PARTS: _root_part(),
                           records.STATE: records.READY},
@@ -272,7 +276,7 @@ class ServerBackupSchedule(base.ScheduleAction):
             'find_made_backups': {
                 'with-items': "root in <% $.get('roots', []) %>",
                 'action': 'cinder.backups_list',
-                'input': {'search_opts': {'volume_id': '<% $.root.volumeId %>'}},
+                'input': {'search_opts': {'volume_id': '<% $.root.volume_id %>'}},
                 'publish': {'made_backups': '<% task().result.selectMany($)'
                                             f'.where({_MADE_BY_RUN}).select($.id) %>'},
                 'on-complete': ['delete_made_backups']},

@@ -17,7 +17,7 @@ from oslo_serialization import jsonutils
 from protection_dashboard.api import glance
 from protection_dashboard.protection import base
 from protection_dashboard.protection import server_backup_record as records
-from protection_dashboard.protection.server_backup_schedule import RUN
+from protection_dashboard.protection.server_backup_schedule import ATTACHED, RUN
 from protection_dashboard.schedules import retention, workflow
 from protection_dashboard.schedules.retention import SCHEDULE_TAG, Point, Retention
 from tests.unit.fakes import fake
@@ -78,13 +78,18 @@ def properties_of(inputs: dict[str, Any], item: dict[str, Any]) -> dict[str, Any
 
 IMAGE_SERVER = {"id": "srv-1", "name": "web", "flavor": {"original_name": "m1.tiny"},
                 "image": {"id": "img-1"}}
-#: Nova's ``image`` of a server booted from a volume is empty.
+#: Nova's ``image`` of a server booted from a volume is empty; its volumes are listed
+#: in no particular order.
 VOLUME_SERVER = {"id": "srv-2", "name": "db", "flavor": {"original_name": "m1.small"},
-                 "image": ""}
+                 "image": "", ATTACHED: [{"id": "vol-data"}, {"id": "vol-root"}]}
 PORTS = [{"net_id": "net-1"}, {"net_id": "net-1"}, {"net_id": "net-2"}]
-#: Nova's attachments of the volume-booted server, in no particular order.
-ATTACHMENTS = [{"volumeId": "vol-data", "device": "/dev/sdb"},
-               {"volumeId": "vol-root", "device": "/dev/sda"}]
+#: Cinder's volumes of the volume-booted server, and a volume it shares with another.
+VOLUMES = [{"id": "vol-data", "name": "db-data", "attachments": [
+               {"server_id": "srv-2", "device": "/dev/sdb"}]},
+           {"id": "vol-root", "name": "db-root", "attachments": [
+               {"server_id": "srv-9", "device": "/dev/sda"},
+               {"server_id": "srv-2", "device": "/dev/sda"}]}]
+ROOT = {"volume_id": "vol-root", "volume_name": "db-root", "device": "/dev/sda"}
 
 
 NEWEST_N = [case for case in CASES if not case[1].by_period]
@@ -178,23 +183,23 @@ def test_the_record_is_read_as_a_hand_made_backups_record():
 
 def test_a_run_backs_up_each_volume_booted_servers_root_volume_then_records_it():
     run = tasks()
-    assert list(run)[6:13] == ["read_volumes", "read_roots", "create_volume_records",
-                               "create_backups", "wait_backups", "check_backups",
-                               "record_backups"]
+    assert list(run)[6:12] == ["read_volumes", "create_volume_records", "create_backups",
+                               "wait_backups", "check_backups", "record_backups"]
     read = run["read_volumes"]
-    assert (read["action"], read["with-items"], read["input"]) == (
-        "nova.volumes_get_server_volumes", "server in <% $.volume_servers %>",
-        {"server_id": "<% $.server.id %>"})
-    # The root volume is Nova's first device, as a hand-made backup reads it.
-    assert evaluate_in(read["publish"]["roots"], {}, [ATTACHMENTS]) == [ATTACHMENTS[1]]
-    assert run["read_roots"]["input"] == {"volume_id": "<% $.root.volumeId %>"}
+    assert (read["action"], read["input"]) == ("cinder.volumes_get",
+                                               {"volume_id": "<% $.volume %>"})
+    servers = {"volume_servers": [VOLUME_SERVER]}
+    assert evaluate_in(read["with-items"].split(" in ")[1], servers) == ["vol-data", "vol-root"]
+    # The root volume is the one at the server's first device, as a hand-made backup
+    # reads it.
+    assert evaluate_in(read["publish"]["roots"], servers, VOLUMES) == [ROOT]
     create = run["create_backups"]
     assert create["action"] == "cinder.backups_create"
     assert create["with-items"] == ["root in <% $.roots %>", "record in <% $.volume_records %>"]
     assert create["input"]["force"] is True  # an in-use volume, without disruption
     assert create["input"]["metadata"] == {records.LINK: "<% $.record %>",
                                            RUN: "<% execution().id %>"}
-    item = {"name": "nightly", "root": ATTACHMENTS[1], "record": "rec-2"}
+    item = {"name": "nightly", "root": ROOT, "record": "rec-2"}
     assert evaluate_in(create["input"]["name"], item) == "nightly (/dev/sda)"
     assert evaluate_in(create["input"]["volume_id"], item) == "vol-root"
 
@@ -232,10 +237,9 @@ def test_the_volume_booted_servers_record_is_read_as_a_hand_made_backups_record(
     update = run["record_backups"]
     assert update["with-items"] == [
         "record in <% $.volume_records %>", "root in <% $.roots %>",
-        "volume in <% $.root_volumes %>", "backup in <% $.backups %>"]
-    written = properties_of(update["input"], {
-        "record": "rec-2", "root": ATTACHMENTS[1], "volume": {"id": "vol-root", "name": "db-root"},
-        "backup": "b-1"})
+        "backup in <% $.backups %>"]
+    written = properties_of(update["input"], {"record": "rec-2", "root": ROOT,
+                                              "backup": "b-1"})
     assert written["image_id"] == "rec-2"
     record = records.Record.from_image(image(id="rec-2", **{**properties, **written}))
     assert (record.server_id, record.server_name, record.flavor, record.source_image,
@@ -254,7 +258,7 @@ def test_the_volume_booted_servers_record_is_read_as_a_hand_made_backups_record(
 def test_a_failed_step_removes_what_the_run_made_then_fails_it():
     run = tasks()
     steps = ["protect", "read_networks", "create_images", "wait_images", "create_records",
-             "link_images", "read_volumes", "read_roots", "create_volume_records",
+             "link_images", "read_volumes", "create_volume_records",
              "create_backups", "wait_backups", "check_backups", "record_backups"]
     for name in steps:
         assert run[name]["on-error"] == ["remove_made"], name
@@ -270,7 +274,7 @@ def test_a_failed_step_removes_what_the_run_made_then_fails_it():
     wait = run["wait_made_backups"]
     assert wait["retry"]["continue-on"] == run["wait_backups"]["retry"]["continue-on"]
     find = run["find_made_backups"]
-    assert find["input"] == {"search_opts": {"volume_id": "<% $.root.volumeId %>"}}
+    assert find["input"] == {"search_opts": {"volume_id": "<% $.root.volume_id %>"}}
     assert evaluate_in(find["with-items"].split(" in ")[1], {}) == []  # failed before
     listed = [[{"id": "b-1", "metadata": {RUN: "run-1"}}, {"id": "b-0", "metadata": {}},
                {"id": "b-7", "metadata": {RUN: "run-0"}}]]
