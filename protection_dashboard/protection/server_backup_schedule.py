@@ -98,12 +98,14 @@ def _split(booted: str) -> dict[str, str]:
             f'{booted}_ports': f'<% {pairs}.select($[1]) %>'}
 
 
-def _record_properties(schedule_id: str, boot: str) -> dict[str, str]:
-    """The record's properties (``records.record_properties``), from the item's server
-    (``$.server``), its interfaces (``$.ports``) and, of an image-booted server, its
-    image (``$.image``): made ``ready`` with it. A volume-booted server's record is
-    ``creating`` until its backup is made (``record_backups``)."""
+def _record_input(schedule_id: str, boot: str) -> dict[str, Any]:
+    """The hidden record's name and properties (``records.record_properties``), from
+    the run's name and the item's server (``$.server``), its interfaces (``$.ports``)
+    and, of an image-booted server, its image (``$.image``): made ``ready`` with it.
+    A volume-booted server's record is ``creating`` until its backup is made
+    (``record_backups``)."""
     properties = {
+        'name': '<% $.name %>', 'visibility': 'private', 'os_hidden': True,
         records.KIND: records.RECORD_KIND,
         records.SERVER_ID: '<% $.server.id %>',
         records.SERVER_NAME: "<% $.server.get('name') or '' %>",
@@ -133,6 +135,15 @@ def _root_part() -> str:
             "volume_id => $.root.volume_id, volume_name => $.root.volume_name, "
             "device => $.root.device, root => true)")
     return f'<% json_dump([{part}]) %>'
+
+
+def _wait_for_backups() -> dict[str, Any]:
+    """A task listing the project's backups being made (one small call), again every
+    ``WAIT_DELAY`` seconds while one of them is the run's."""
+    return {'action': 'cinder.backups_list',
+            'input': {'search_opts': {'status': BACKUP_MAKING}},
+            'retry': {'count': WAIT_COUNT, 'delay': WAIT_DELAY,
+                      'continue-on': f'<% task().result.where({_MADE_BY_RUN}).len() > 0 %>'}}
 
 
 def _all_done(done: str, servers: str) -> str:
@@ -188,8 +199,7 @@ class ServerBackupSchedule(base.ScheduleAction):
                 'with-items': ['server in <% $.image_servers %>',
                                'ports in <% $.image_ports %>', 'image in <% $.images %>'],
                 'action': 'glance.images_create',
-                'input': {'name': '<% $.name %>', 'visibility': 'private', 'os_hidden': True,
-                          **_record_properties(schedule_id, records.BOOT_IMAGE)},
+                'input': _record_input(schedule_id, records.BOOT_IMAGE),
                 'publish': {'records': '<% task().result.select($.id) %>'},
                 'on-success': ['link_images']}),
             'link_images': _on_failure({
@@ -215,8 +225,7 @@ class ServerBackupSchedule(base.ScheduleAction):
                 'with-items': ['server in <% $.volume_servers %>',
                                'ports in <% $.volume_ports %>'],
                 'action': 'glance.images_create',
-                'input': {'name': '<% $.name %>', 'visibility': 'private', 'os_hidden': True,
-                          **_record_properties(schedule_id, records.BOOT_VOLUME)},
+                'input': _record_input(schedule_id, records.BOOT_VOLUME),
                 'publish': {'volume_records': '<% task().result.select($.id) %>'},
                 'on-success': ['create_backups']}),
             'create_backups': _on_failure({
@@ -228,12 +237,8 @@ class ServerBackupSchedule(base.ScheduleAction):
                           'metadata': {records.LINK: '<% $.record %>', RUN: _RUN_ID}},
                 'publish': {'backups': '<% task().result.select($.id) %>'},
                 'on-success': ['wait_backups']}),
-            'wait_backups': _on_failure({
-                'action': 'cinder.backups_list',
-                'input': {'search_opts': {'status': BACKUP_MAKING}},
-                'retry': {'count': WAIT_COUNT, 'delay': WAIT_DELAY,
-                          'continue-on': f'<% task().result.where({_MADE_BY_RUN}).len() > 0 %>'},
-                'on-success': ['check_backups']}),
+            'wait_backups': _on_failure({**_wait_for_backups(),
+                                         'on-success': ['check_backups']}),
             'check_backups': _on_failure({
                 'with-items': 'backup in <% $.backups %>', 'action': 'cinder.backups_get',
                 'input': {'backup_id': '<% $.backup %>'},
@@ -267,12 +272,8 @@ class ServerBackupSchedule(base.ScheduleAction):
                 'input': {'image_id': '<% $.image %>'},
                 'on-complete': ['wait_made_backups']},
             # Cinder deletes a backup only once it is made.
-            'wait_made_backups': {
-                'action': 'cinder.backups_list',
-                'input': {'search_opts': {'status': BACKUP_MAKING}},
-                'retry': {'count': WAIT_COUNT, 'delay': WAIT_DELAY,
-                          'continue-on': f'<% task().result.where({_MADE_BY_RUN}).len() > 0 %>'},
-                'on-complete': ['find_made_backups']},
+            'wait_made_backups': {**_wait_for_backups(),
+                                  'on-complete': ['find_made_backups']},
             'find_made_backups': {
                 'with-items': "root in <% $.get('roots', []) %>",
                 'action': 'cinder.backups_list',
