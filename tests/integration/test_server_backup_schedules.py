@@ -26,7 +26,7 @@ from protection_dashboard.schedules import retention, workflow
 from tests.integration import horizon_request
 from tests.integration.server_backups import Made
 from tests.integration.test_protection_schedules import finished_run, run_now
-from tests.polling import wait_gone, wait_status
+from tests.polling import wait_gone, wait_status, wait_until
 
 pytestmark = pytest.mark.integration
 PLUGIN = base.get('server_backup')
@@ -77,6 +77,12 @@ def boot_from_volume(made, cloud_info, name):
                                       'destination_type': 'volume', 'boot_index': 0,
                                       'delete_on_termination': False}])
     return wait_status(lambda: nova.servers.get(created.id), 'ACTIVE', 'server')
+
+
+def root_of(server):
+    (root,) = [attached['id'] for attached in
+               getattr(server, 'os-extended-volumes:volumes_attached')]
+    return root
 
 
 def make_schedule(request, made, resources, keep_newest=1):
@@ -163,8 +169,7 @@ def test_a_failed_run_removes_what_it_made_and_deletes_nothing(request_, made, a
 def test_runs_back_up_a_volume_booted_servers_root_volume_and_keep_the_newest(
         request_, made, cloud_info):
     server = boot_from_volume(made, cloud_info, 'bfv')
-    (root,) = [attached['id'] for attached in
-               getattr(server, 'os-extended-volumes:volumes_attached')]
+    root = root_of(server)
     schedule_id = make_schedule(request_, made, [server.id])
     first = run_now(request_, schedule_id)
     assert first.state == 'SUCCESS', first.state_info
@@ -192,3 +197,39 @@ def test_runs_back_up_a_volume_booted_servers_root_volume_and_keep_the_newest(
     assert not images_of_run(api.glance.glanceclient_v2(request_), first.id)
     (newer_part,) = newer.live_parts
     assert newer_part.part.volume_id == root and newer_part.status == records.AVAILABLE
+
+
+def test_a_failed_volume_backup_removes_the_runs_backups_and_deletes_nothing(
+        request_, made, cloud_info, admin_session, cinder_client):
+    server = boot_from_volume(made, cloud_info, 'bfv-kept')
+    refused = boot_from_volume(made, cloud_info, 'bfv-refused')
+    schedule_id = make_schedule(request_, made, [server.id])
+    kept = run_now(request_, schedule_id)
+    assert kept.state == 'SUCCESS', kept.state_info
+    (backup,) = scheduled(request_, schedule_id)
+
+    # Cinder refuses to back up a volume in error: the first server's backup is
+    # made, waited for and deleted, and the run fails before retention.
+    admin_cinder = cinder_client(admin_session)
+    admin_cinder.volumes.reset_state(root_of(refused), 'error')
+    try:
+        schedule = api.mistral.schedule_get(request_, schedule_id)
+        run = api.mistral.mistralclient(request_).executions.create(
+            schedule.workflow_name,
+            workflow_input={**schedule.workflow_input, 'resources': [server.id, refused.id]})
+        failed = finished_run(request_, schedule_id, run.id)
+    finally:
+        admin_cinder.volumes.reset_state(root_of(refused), 'in-use')
+    assert failed.state == 'ERROR'
+    assert 'backups.create failed' in (failed.error or ''), failed.state_info
+    assert not images_of_run(api.glance.glanceclient_v2(request_), failed.id)
+    # The first server's backup was made, then deleted by the run.
+    client = api.mistral.mistralclient(request_)
+    (deleting,) = [task for task in client.tasks.list(workflow_execution_id=failed.id)
+                   if task.name == 'delete_made_backups']
+    assert len(client.action_executions.list(task_execution_id=deleting.id)) == 1
+    cinder = api.cinder.cinderclient(request_)
+    wait_until(lambda: not [made_backup for made_backup in cinder.backups.list()
+                            if (made_backup.metadata or {}).get(RUN) == failed.id],
+               what="the failed run's backups gone")
+    assert [point.id for point in scheduled(request_, schedule_id)] == [backup.id]
