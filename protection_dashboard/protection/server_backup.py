@@ -77,7 +77,8 @@ class ServerBackupPlugin(base.ProtectionPlugin):
     success_statuses = frozenset({records.AVAILABLE})
     failure_statuses = frozenset({records.ERROR_STATUS})
     deletable_statuses = frozenset({records.AVAILABLE, records.ERROR_STATUS})
-    #: A schedule backs up image-booted servers with their user data (a server image).
+    #: A schedule backs up servers with their user data: a server image of an
+    #: image-booted server, a backup of a volume-booted server's root volume.
     schedule_action = server_backup_schedule.SCHEDULE
 
     def is_enabled(self, request) -> bool:
@@ -93,16 +94,9 @@ class ServerBackupPlugin(base.ProtectionPlugin):
         return super().protect_refusal(resource)
 
     def is_schedulable(self, request) -> bool:
-        """A scheduled backup is a server image: not where the operator turned those off."""
+        """A scheduled backup of an image-booted server is a server image: not where the
+        operator turned those off (nor, then, of a volume-booted server)."""
         return super().is_schedulable(request) and self.snapshot_enabled()
-
-    def schedule_refusal(self, resource) -> str | None:
-        """A volume-booted server's backup (a Cinder backup of its root volume) is not
-        scheduled yet."""
-        if resource.image_id is None:
-            return _("it boots from a volume; only servers booted from an image can be "
-                     "backed up on a schedule")
-        return None
 
     #: A server backup counts against the volume backups' quotas only when it backs
     #: up volumes: shown beside the form of such a server, never disabling the action.

@@ -1,11 +1,12 @@
 """Server backup schedules on the local cloud's Mistral, Nova and Glance.
 
-A schedule of an image-booted server is made as the schedule form makes it
-(the generated workflow, ``api.mistral.schedule_create``) and run now; its runs
-make server images and records through mistral-extra's own nova.* and glance.*
-actions, read back here through the dashboard's service layer. The test boots
-its own server; everything it makes carries one name prefix and is deleted
-afterwards, the schedules first.
+A schedule of an image-booted or a volume-booted server is made as the
+schedule form makes it (the generated workflow, ``api.mistral.schedule_create``)
+and run now; its runs make server images, root volume backups and records
+through mistral-extra's own nova.*, glance.* and cinder.* actions, read back here
+through the dashboard's service layer. The tests boot their own servers;
+everything they make carries one name prefix and is deleted afterwards, the
+schedules first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from cinderclient import exceptions as cinder_exc
 from mistralclient.api import base as mistral_base
 
 from protection_dashboard import api
@@ -24,7 +26,7 @@ from protection_dashboard.schedules import retention, workflow
 from tests.integration import horizon_request
 from tests.integration.server_backups import Made
 from tests.integration.test_protection_schedules import finished_run, run_now
-from tests.polling import wait_status
+from tests.polling import wait_gone, wait_status, wait_until
 
 pytestmark = pytest.mark.integration
 PLUGIN = base.get('server_backup')
@@ -58,6 +60,29 @@ def boot(made, cloud_info, name):
     flavor = nova.flavors.find(name=cloud_info['flavor'])
     created = nova.servers.create(made.prefix + name, image['id'], flavor.id, nics='none')
     return wait_status(lambda: nova.servers.get(created.id), 'ACTIVE', 'server')
+
+
+def boot_from_volume(made, cloud_info, name):
+    """A server ``<prefix><name>`` booted from a new empty volume ``<prefix><name>-root``
+    (the local cloud cannot copy an image into a volume; its fake driver reads none),
+    without network, once ACTIVE."""
+    nova, _glance, cinder = made.clients()
+    volume = cinder.volumes.create(1, name=made.prefix + name + '-root')
+    wait_status(lambda: cinder.volumes.get(volume.id), 'available', 'root volume')
+    cinder.volumes.set_bootable(volume, True)
+    flavor = nova.flavors.find(name=cloud_info['flavor'])
+    created = nova.servers.create(made.prefix + name, None, flavor.id, nics='none',
+                                  block_device_mapping_v2=[{
+                                      'uuid': volume.id, 'source_type': 'volume',
+                                      'destination_type': 'volume', 'boot_index': 0,
+                                      'delete_on_termination': False}])
+    return wait_status(lambda: nova.servers.get(created.id), 'ACTIVE', 'server')
+
+
+def root_of(server):
+    (root,) = [attached['id'] for attached in
+               getattr(server, 'os-extended-volumes:volumes_attached')]
+    return root
 
 
 def make_schedule(request, made, resources, keep_newest=1):
@@ -138,4 +163,73 @@ def test_a_failed_run_removes_what_it_made_and_deletes_nothing(request_, made, a
     assert failed.state == 'ERROR'
     assert 'createImage' in (failed.error or ''), failed.state_info
     assert not images_of_run(api.glance.glanceclient_v2(request_), failed.id)
+    assert [point.id for point in scheduled(request_, schedule_id)] == [backup.id]
+
+
+def test_runs_back_up_a_volume_booted_servers_root_volume_and_keep_the_newest(
+        request_, made, cloud_info):
+    server = boot_from_volume(made, cloud_info, 'bfv')
+    root = root_of(server)
+    schedule_id = make_schedule(request_, made, [server.id])
+    first = run_now(request_, schedule_id)
+    assert first.state == 'SUCCESS', first.state_info
+    (backup,) = scheduled(request_, schedule_id)
+    assert backup.status == records.AVAILABLE and backup.server_id == server.id
+    assert backup.record.boot == records.BOOT_VOLUME and backup.record.user_data
+    assert backup.parts_summary() == '1 volume backup'
+    (part,) = backup.live_parts
+    assert (part.part.kind, part.part.volume_id, part.part.root) == (
+        records.VOLUME_KIND, root, True)
+    assert part.part.volume_name == made.prefix + 'bfv-root'
+    assert part.resource.status == 'available'
+    assert part.resource.metadata == {records.LINK: backup.id, RUN: first.id}
+    assert part.resource.name == made.prefix + 'schedule (%s)' % part.part.device
+    # The server's volume is still in use: backed up without disruption.
+    cinder = api.cinder.cinderclient(request_)
+    assert cinder.volumes.get(root).status == 'in-use'
+
+    second = run_now(request_, schedule_id)
+    assert second.state == 'SUCCESS', second.state_info
+    (newer,) = scheduled(request_, schedule_id)
+    assert newer.id != backup.id and newer.status == records.AVAILABLE
+    # The older record went with its backup (Cinder deletes it in the background).
+    wait_gone(lambda: cinder.backups.get(part.part.id), cinder_exc.NotFound)
+    assert not images_of_run(api.glance.glanceclient_v2(request_), first.id)
+    (newer_part,) = newer.live_parts
+    assert newer_part.part.volume_id == root and newer_part.status == records.AVAILABLE
+
+
+def test_a_failed_volume_backup_removes_the_runs_backups_and_deletes_nothing(
+        request_, made, cloud_info, admin_session, cinder_client):
+    server = boot_from_volume(made, cloud_info, 'bfv-kept')
+    refused = boot_from_volume(made, cloud_info, 'bfv-refused')
+    schedule_id = make_schedule(request_, made, [server.id])
+    kept = run_now(request_, schedule_id)
+    assert kept.state == 'SUCCESS', kept.state_info
+    (backup,) = scheduled(request_, schedule_id)
+
+    # Cinder refuses to back up a volume in error: the first server's backup is
+    # made, waited for and deleted, and the run fails before retention.
+    admin_cinder = cinder_client(admin_session)
+    admin_cinder.volumes.reset_state(root_of(refused), 'error')
+    try:
+        schedule = api.mistral.schedule_get(request_, schedule_id)
+        run = api.mistral.mistralclient(request_).executions.create(
+            schedule.workflow_name,
+            workflow_input={**schedule.workflow_input, 'resources': [server.id, refused.id]})
+        failed = finished_run(request_, schedule_id, run.id)
+    finally:
+        admin_cinder.volumes.reset_state(root_of(refused), 'in-use')
+    assert failed.state == 'ERROR'
+    assert 'backups.create failed' in (failed.error or ''), failed.state_info
+    assert not images_of_run(api.glance.glanceclient_v2(request_), failed.id)
+    # The first server's backup was made, then deleted by the run.
+    client = api.mistral.mistralclient(request_)
+    (deleting,) = [task for task in client.tasks.list(workflow_execution_id=failed.id)
+                   if task.name == 'delete_made_backups']
+    assert len(client.action_executions.list(task_execution_id=deleting.id)) == 1
+    cinder = api.cinder.cinderclient(request_)
+    wait_until(lambda: not [made_backup for made_backup in cinder.backups.list()
+                            if (made_backup.metadata or {}).get(RUN) == failed.id],
+               what="the failed run's backups gone")
     assert [point.id for point in scheduled(request_, schedule_id)] == [backup.id]

@@ -405,17 +405,21 @@ class CreateTests(SchedulesTestCase):
         self.assertEqual((['srv-1'], 'nightly <% $ %>'),
                          (workflow_input['resources'], workflow_input['name']))
 
-    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
-    def test_a_server_booted_from_a_volume_is_refused_with_the_reason(self):
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_create', 'new_schedule_id']})
+    def test_a_server_booted_from_a_volume_is_scheduled_beside_an_image_booted_one(self):
         self._mock_volumes()
+        self.mock_new_schedule_id.return_value = ONE
+        self.mock_schedule_create.return_value = make_schedule(ONE)
         response = self.client.post(CREATE_URL, self.valid(
             resource_type='OS::Nova::Server', resources=['srv-1', 'srv-2'],
             plugin='server_backup'))
-        self.assertFormErrors(response, 1)
-        error = str(response.context['form'].errors['resources'])
-        self.assertIn('db: it boots from a volume', error)
-        self.assertNotIn('web', error)
-        self.mock_schedule_create.assert_not_called()
+        self.assertNoFormErrors(response)
+        (_request, _id, definition, _pattern, workflow_input), _kw = \
+            self.mock_schedule_create.call_args
+        tasks = yaml.safe_load(definition)['pd_schedule_' + ONE]['tasks']
+        self.assertEqual('cinder.backups_create', tasks['create_backups']['action'])
+        self.assertEqual(['srv-1', 'srv-2'], workflow_input['resources'])
 
     @helpers.create_mocks({api.cinder: ['volume_list_paged']})
     def test_no_server_backup_schedule_where_server_snapshots_are_off(self):
