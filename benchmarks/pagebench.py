@@ -43,6 +43,12 @@ from keystoneauth1.identity import v3  # noqa: E402
 from localcloud.info import load_cloud_info  # noqa: E402
 
 WORKERS, POLL, STALL = 8, 2.0, 60
+#: Seconds a bench-data API request may take: one never answered (the R = 500
+#: run of 2026-12-07 00:46: share creations, 8 at a time, stopped for 8 minutes, none of
+#: the missing ones in manila-api's log) is sent again instead of hanging the run.
+TIMEOUT = 180
+#: How often (s) the wait for items to be ready prints how many are.
+PROGRESS = 60
 #: Tries of a size whose measurement saw the cloud change, and the pause between them.
 ATTEMPTS, RETRY_AFTER = 5, 60
 #: Items of each kind a raised quota leaves free above those the run makes: other
@@ -59,17 +65,19 @@ def session(user):
     """A keystoneauth session of ``user`` of the local cloud, and the region."""
     info = load_cloud_info()
     auth = v3.Password(auth_url=info['auth_url'], **info['users'][user])
-    return ks_session.Session(auth=auth), info['region']
+    return ks_session.Session(auth=auth, timeout=TIMEOUT), info['region']
 
 
 def retried(call, *args, **kwargs):
     """``call(*args, **kwargs)``, again while the cloud does not answer (a service
-    restarting under the run), for STALL seconds."""
-    deadline = time.monotonic() + STALL
+    restarting under the run, a request timed out), until STALL seconds after the
+    first failure."""
+    deadline = None
     while True:
         try:
             return call(*args, **kwargs)
-        except ks_exceptions.ConnectionError as error:
+        except ks_exceptions.ConnectionError as error:  # ConnectTimeout included
+            deadline = deadline or time.monotonic() + STALL
             if time.monotonic() > deadline:
                 raise
             print('retrying after: %s' % error)
@@ -191,12 +199,13 @@ class Items:
     """The bench items ``<prefix><i>`` in one manager's list (the demo project's).
 
     ``ready``: the status of an item made; ``force_delete(item)`` deletes again an
-    item whose deletion hangs, if the service can.
+    item whose deletion hangs, if the service can; ``wave``: how many to make before
+    waiting for them to be ready (all at once if None).
     """
 
-    def __init__(self, manager, prefix, ready='available', force_delete=None):
+    def __init__(self, manager, prefix, ready='available', force_delete=None, wave=None):
         self.manager, self.prefix, self.ready = manager, prefix, ready
-        self.force_delete = force_delete
+        self.force_delete, self.wave = force_delete, wave
 
     def name(self, index):
         return '%s%d' % (self.prefix, index)
@@ -224,6 +233,15 @@ class Items:
             or int(item.name[len(self.prefix):]) >= count], self.force_delete)
 
     def create(self, indexes, create, stall=STALL):
+        """``create(i)`` for each index, in waves of ``wave``, each made and ready
+        before the next."""
+        size = self.wave or len(indexes) or 1
+        for start in range(0, len(indexes), size):
+            if STOPPING.is_set():
+                return
+            self.create_wave(indexes[start:start + size], create, stall)
+
+    def create_wave(self, indexes, create, stall):
         """``create(i)`` for each index, WORKERS at a time, and wait until all are ready.
 
         Items that fail or stall (a service restarted under the run loses their
@@ -251,6 +269,7 @@ class Items:
         """Wait until every item is ready; those failed, or not ready after ``stall``
         seconds in which none became ready (none after SIGTERM)."""
         ready, moved = -1, time.monotonic()
+        progress = moved + PROGRESS
         while not STOPPING.is_set():
             try:
                 items = self.existing().values()
@@ -259,6 +278,10 @@ class Items:
                 time.sleep(POLL)
                 continue
             done = sum(item.status.lower() == self.ready for item in items)
+            if time.monotonic() > progress:
+                print('%s %s*: %d of %d %s' % (time.strftime('%H:%M:%S'), self.prefix, done,
+                                              len(items), self.ready), flush=True)
+                progress = time.monotonic() + PROGRESS
             failed = [item for item in items if item.status.lower() == 'error']
             if done == len(items) or (failed and done + len(failed) == len(items)):
                 return failed
