@@ -58,6 +58,18 @@ HEADROOM = 50
 #: Set by SIGTERM: the threads making bench items stop, so that the run cleans up at once.
 STOPPING = threading.Event()
 
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def one_at_a_time(call):
+    """``call`` made by one thread at a time: a manilaclient manager is not
+    thread-safe (each create sets and deletes the manager's completion-cache
+    attributes: two threads at once failed with "no attribute '_uuid_cache'")."""
+    def serialized(*args, **kwargs):
+        with _ONE_AT_A_TIME:
+            return call(*args, **kwargs)
+    return serialized
+
 
 # --- the local cloud ---------------------------------------------------------
 

@@ -116,8 +116,8 @@ class Protectables:
                           room[self.snapshots], room[self.share_snapshots])
         self.create_all({
             self.volumes: lambda i: self.cinder.volumes.create(1, name=self.volumes.name(i)),
-            self.shares: lambda i: self.manila.shares.create(
-                'NFS', 1, name=self.shares.name(i), share_type=self.share_type),
+            self.shares: pagebench.one_at_a_time(lambda i: self.manila.shares.create(
+                'NFS', 1, name=self.shares.name(i), share_type=self.share_type)),
             self.servers: lambda i: self.nova.servers.create(
                 self.servers.name(i), self.image, self.flavor, nics='none')}, new)
         volumes = [item.id for item in self.volumes.existing().values()]
@@ -125,8 +125,9 @@ class Protectables:
         self.create_all({
             self.snapshots: lambda i: self.cinder.volume_snapshots.create(
                 volumes[i % len(volumes)], name=self.snapshots.name(i)),
-            self.share_snapshots: lambda i: self.manila.share_snapshots.create(
-                shares[i % len(shares)], name=self.share_snapshots.name(i))}, new)
+            self.share_snapshots: pagebench.one_at_a_time(
+                lambda i: self.manila.share_snapshots.create(
+                    shares[i % len(shares)], name=self.share_snapshots.name(i)))}, new)
         if any(new.values()) or trimmed:
             print('%s: %s created, %d deleted in %.0fs' % (
                 label(size), ', '.join('%d %s*' % (len(indexes), items.prefix)

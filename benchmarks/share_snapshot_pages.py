@@ -48,9 +48,11 @@ class ShareSnapshots(pagebench.Fixture):
         self.quota = pagebench.Quota(lambda: admin.quotas.get(project).to_dict(),
                                      lambda **values: admin.quotas.update(project, **values))
 
+    @pagebench.one_at_a_time
     def create_parent(self, name):
         self.demo.shares.create('NFS', 1, name=name, share_type=self.share_type)
 
+    @pagebench.one_at_a_time
     def create_child(self, share, name):
         self.demo.share_snapshots.create(share, name=name)
 
