@@ -229,6 +229,10 @@ def run_and_settle(request, schedule_id, volume_ids, plugin=PLUGIN):
     """Run the schedule now; once its points are done, each volume's point ids, oldest
     first.  Retention counts only available points: a point still being made when the
     run listed them does not push an older one out (it goes at the next run)."""
+    # Cinder keeps whole seconds, and retention orders the points of one second by id:
+    # a run must start in a later second than the last one's points (CI ran two runs
+    # 0.7 s apart, and the second kept the older point of a volume).
+    time.sleep(1.1)
     run = run_now(request, schedule_id)
     assert run.state == 'SUCCESS', run.error
     made = {volume_id: points(request, schedule_id, volume_id, plugin) for volume_id in volume_ids}
