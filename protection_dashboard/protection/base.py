@@ -318,10 +318,6 @@ class ProtectionPlugin(PointSource):
         """Whether a schedule can make this plugin's points here."""
         return self.schedule_action is not None and self.is_enabled(request)
 
-    def schedule_refusal(self, resource: Any) -> str | None:
-        """Why a schedule cannot protect ``resource`` (whatever its status now), or None."""
-        return None
-
     def status_state(self, status: str | None) -> bool | None:
         """Horizon's status-column reading: True done, False failed, None in progress."""
         status = (status or '').lower()

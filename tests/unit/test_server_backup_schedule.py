@@ -20,7 +20,6 @@ from protection_dashboard.protection import server_backup_record as records
 from protection_dashboard.protection.server_backup_schedule import ATTACHED, RUN
 from protection_dashboard.schedules import retention, workflow
 from protection_dashboard.schedules.retention import SCHEDULE_TAG, Point, Retention
-from tests.unit.fakes import fake
 from tests.unit.test_schedule_retention import CASES, ME
 
 PLUGIN = base.get("server_backup")
@@ -339,11 +338,3 @@ def test_a_scheduled_backup_carries_the_tag_as_metadata():
     assert retention.schedule_of(hand_made) is None
     assert tagged.status == records.AVAILABLE  # the record's status: its parts not read
 
-
-def test_servers_booted_from_an_image_or_a_volume_can_be_scheduled():
-    from protection_dashboard.api import nova
-
-    booted = fake(nova.Server, id="s1", image={"id": "img-1"})
-    from_volume = fake(nova.Server, id="s2", image="")
-    assert PLUGIN.schedule_refusal(booted) is None
-    assert PLUGIN.schedule_refusal(from_volume) is None

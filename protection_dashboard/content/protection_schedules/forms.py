@@ -90,7 +90,6 @@ class CreateScheduleForm(forms.ServiceForm):
         self.set_choices('resource_type', [
             (name, protection_base.resource_type(name).label) for name in types])
         self.resource_types: dict[str, str] = {}
-        self.resources: dict[str, Any] = {}
         self.set_choices('resources', self._resource_choices(request, types))
 
     def offered_types(self, plugins: list[protection_base.ProtectionPlugin]) -> list[str]:
@@ -109,7 +108,6 @@ class CreateScheduleForm(forms.ServiceForm):
                 continue
             for resource in page.items:
                 self.resource_types[resource.id] = type_name
-                self.resources[resource.id] = resource
                 choices.append((resource.id, resource.name or resource.id))
         return choices
 
@@ -124,23 +122,7 @@ class CreateScheduleForm(forms.ServiceForm):
                   if self.resource_types.get(resource) != type_name]
         if type_name and others:
             self.add_error('resources', _("Choose resources of the chosen type only."))
-        elif plugin:
-            self.refuse_resources(plugin, cleaned_data.get('resources') or [])
         return cleaned_data
-
-    def refuse_resources(self, plugin: protection_base.ProtectionPlugin,
-                         chosen: list[str]) -> None:
-        """A field error naming each chosen resource the plugin cannot schedule, and why."""
-        refusals = []
-        for resource_id in chosen:
-            resource = self.resources[resource_id]
-            reason = plugin.schedule_refusal(resource)
-            if reason:
-                refusals.append(_("%(resource)s: %(reason)s") % {
-                    'resource': resource.name or resource.id, 'reason': reason})
-        if refusals:
-            self.add_error('resources', _("These resources cannot be protected by this "
-                                          "schedule: %s.") % '; '.join(refusals))
 
     def preview(self) -> dict[str, Any] | None:
         """The pattern in words and its next three runs in the user's timezone."""
