@@ -149,6 +149,9 @@ class QuotaUsage:
 
 #: The actions of ``protection_dashboard/mistral_actions.py`` (setup.cfg's entry points).
 INSTALLED_ACTION_PREFIX = 'protection_dashboard.'
+#: The protect options a schedule fills in itself: each point is named and described
+#: after its schedule, so its form never offers them.
+NAMING_OPTIONS = frozenset({'name', 'snapshot_name', 'description'})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -176,6 +179,12 @@ class ScheduleAction:
     #: of a task's result by default, about 700 Cinder snapshots.
     list_tag_filter: str | None = None
     list_resource_filter: str | None = None
+
+    @property
+    def form_options(self) -> list[str]:
+        """The protect options (of the plugin's ``options_schema``) a schedule's form
+        offers: every option of the run but its name and description."""
+        return [option for option in self.options.values() if option not in NAMING_OPTIONS]
 
     @property
     def installed_actions(self) -> list[str]:
@@ -317,6 +326,11 @@ class ProtectionPlugin(PointSource):
     def is_schedulable(self, request) -> bool:
         """Whether a schedule can make this plugin's points here."""
         return self.schedule_action is not None and self.is_enabled(request)
+
+    def schedule_options(self, request) -> list[str]:
+        """The protect options a schedule's form offers here (``form_options``). One it
+        does not offer reaches each run as null, which a run reads as false."""
+        return self.schedule_action.form_options if self.schedule_action else []
 
     def status_state(self, status: str | None) -> bool | None:
         """Horizon's status-column reading: True done, False failed, None in progress."""
