@@ -278,6 +278,23 @@ def _error_targets(error: jsonschema.ValidationError) -> Iterator[str | None]:
         yield None
 
 
+def payload_of(schema: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The schema's properties from ``values``, without empty ones (no value, "", {}
+    or [])."""
+    return {name: values[name] for name in schema["properties"]
+            if values.get(name) not in (None, "", {}, [])}
+
+
+def payload_errors(schema: dict[str, Any],
+                   payload: Mapping[str, Any]) -> Iterator[tuple[str | None, str]]:
+    """Each way ``payload`` breaks ``schema``: the top-level property it concerns (None:
+    not tied to one) and a Django-style message."""
+    for error in jsonschema.Draft7Validator(schema).iter_errors(payload):
+        message = _error_message(error)
+        for target in _error_targets(error):
+            yield target, message
+
+
 #: What the services accept in a text value: no control characters but tab and
 #: line breaks (Cinder and Manila refuse them), and nothing beyond U+FFFF
 #: (emoji): Cinder's validation refuses them and a utf8mb3 database, still common
@@ -343,13 +360,7 @@ class SchemaFormMixin:
 
     def schema_payload(self, cleaned_data: Mapping[str, Any]) -> dict[str, Any]:
         """The schema's properties from ``cleaned_data``, without empty optional values."""
-        payload = {}
-        for name in self.schema["properties"]:
-            value = cleaned_data.get(name)
-            if value is None or value == "" or value == {} or value == []:
-                continue
-            payload[name] = value
-        return payload
+        return payload_of(self.schema, cleaned_data)
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
@@ -358,18 +369,15 @@ class SchemaFormMixin:
             if problem and name not in self.errors:
                 self.add_error(name, problem)
         payload = self.schema_payload(cleaned_data)
-        validator = jsonschema.Draft7Validator(self.schema)
-        for error in validator.iter_errors(payload):
-            for target in _error_targets(error):
-                if target in self.fields and target in self.errors:
-                    continue  # Django already reported a problem with this field.
-                message = _error_message(error)
-                if target in self.fields:
-                    self.add_error(target, message)
-                else:
-                    title = self.schema["properties"].get(target, {}).get("title", target)
-                    prefix = f"{_(title)}: " if target else ""
-                    self.add_error(NON_FIELD_ERRORS, prefix + message)
+        for target, message in payload_errors(self.schema, payload):
+            if target in self.fields and target in self.errors:
+                continue  # Django already reported a problem with this field.
+            if target in self.fields:
+                self.add_error(target, message)
+            else:
+                title = self.schema["properties"].get(target, {}).get("title", target)
+                prefix = f"{_(title)}: " if target else ""
+                self.add_error(NON_FIELD_ERRORS, prefix + message)
         if not self.errors:
             self.schema_data = payload
         return cleaned_data

@@ -44,6 +44,16 @@ class ServiceForm(SchemaFormMixin, forms.SelfHandlingForm):
         """What the form says when the service refuses: by default, the service's words."""
         return '%s %s' % (self.failure_message, pd_exceptions.service_message(exc))
 
+    def switch_fields(self, target: str, shown: dict[str, list[str]]) -> None:
+        """Horizon's switchable fields: field ``name`` of ``shown`` shows only while
+        the ``target`` select holds one of its values (without JavaScript all show)."""
+        self.fields[target].widget.attrs.update({'class': 'switchable', 'data-slug': target})
+        for name, values in shown.items():
+            field = self.fields[name]
+            field.widget.attrs.update({'class': 'switched', 'data-switch-on': target})
+            field.widget.attrs.update({'data-%s-%s' % (target, value): field.label
+                                       for value in values})
+
     def show_refusal(self, exc: Exception) -> None:
         """Put the refusal into the form: by default above the fields."""
         self.api_error(self.refusal_message(exc))
@@ -120,16 +130,6 @@ class PluginForm(ServiceForm):
 
     def call_service(self, request, data):
         return self.submit(request, data[self.target_field], self.schema_data)
-
-    def switch_fields(self, target: str, shown: dict[str, list[str]]) -> None:
-        """Horizon's switchable fields: field ``name`` of ``shown`` shows only while
-        the ``target`` select holds one of its values (without JavaScript all show)."""
-        self.fields[target].widget.attrs.update({'class': 'switchable', 'data-slug': target})
-        for name, values in shown.items():
-            field = self.fields[name]
-            field.widget.attrs.update({'class': 'switched', 'data-switch-on': target})
-            field.widget.attrs.update({'data-%s-%s' % (target, value): field.label
-                                       for value in values})
 
 
 class ProtectForm(PluginForm):

@@ -70,9 +70,11 @@ class VolumeBackupPlugin(base.ProtectionPlugin):
     #: Scheduled backups send force: a volume attached since the schedule was made is
     #: backed up without disruption, as the non-disruptive backup spec asks. Cinder's
     #: default backup filters have no ``metadata``: a run lists each volume's backups.
+    #: The form offers the container; not ``incremental``: retention deletes the
+    #: oldest backups, and Cinder refuses to delete one that later ones build on.
     schedule_action = base.ScheduleAction(
         create='cinder.backups_create', resource_input='volume_id',
-        options={'name': 'name', 'description': 'description'},
+        options={'name': 'name', 'description': 'description', 'container': 'container'},
         metadata_input='metadata', list='cinder.backups_list',
         delete='cinder.backups_delete', delete_input='backup', fixed={'force': True},
         list_resource_filter='volume_id')

@@ -15,6 +15,7 @@ from protection_dashboard import api
 from protection_dashboard.api import cinder, glance, mistral, nova
 from protection_dashboard.api.base import Page
 from protection_dashboard.content.protection_schedules import joins
+from protection_dashboard.protection import volume_backup
 from protection_dashboard.schedules.retention import SCHEDULE_TAG
 from tests.unit.fakes import fake, service_policy
 from tests.unit.test_schedule_api import (
@@ -430,6 +431,78 @@ class CreateTests(SchedulesTestCase):
                          list(form.fields['plugin'].choices))
         self.mock_server_list_paged.assert_not_called()
 
+    def _offer_backups(self):
+        """Volume backups offered: the cloud has a backup service."""
+        patcher = mock.patch.object(volume_backup, 'backup_service', return_value=True)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_create', 'new_schedule_id']})
+    def test_a_protections_options_show_with_it_and_reach_each_run(self):
+        self._mock_volumes()
+        self._offer_backups()
+        self.mock_new_schedule_id.return_value = ONE
+        self.mock_schedule_create.return_value = make_schedule(ONE)
+        form = self.client.get(CREATE_URL).context['form']
+        names = list(form.fields)
+        # The backup's container, after the protection, shown while backups are chosen;
+        # never the point's name or description (the schedule's).
+        self.assertEqual(names.index('plugin') + 1, names.index('volume_backup__container'))
+        self.assertFalse({'volume_backup__name', 'volume_backup__description',
+                          'volume_snapshot__force'} & set(names))
+        attrs = form.fields['volume_backup__container'].widget.attrs
+        self.assertEqual(('plugin', 'Container Name'), (
+            attrs['data-switch-on'], attrs['data-plugin-volume_backup']))
+        self.assertIn('switched', attrs['class'].split())
+        self.assertIn('switchable', form.fields['plugin'].widget.attrs['class'].split())
+        response = self.client.post(CREATE_URL, self.valid(
+            plugin='volume_backup', volume_backup__container='nightly.2'))
+        self.assertNoFormErrors(response)
+        (_request, _id, definition, _pattern, workflow_input), _kw = \
+            self.mock_schedule_create.call_args
+        protect = yaml.safe_load(definition)['pd_schedule_' + ONE]['tasks']['protect']
+        self.assertEqual(('<% $.container %>', True),
+                         (protect['input']['container'], protect['input']['force']))
+        self.assertEqual('nightly.2', workflow_input['container'])
+        self.assertNotIn('nightly.2', definition)
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'], api.mistral: ['schedule_create']})
+    def test_an_option_its_schema_refuses_is_a_field_error_and_no_call(self):
+        self._mock_volumes()
+        self._offer_backups()
+        for container in ('../etc', '.hidden', 'a/b', 'x' * 256, 'bad\x07'):
+            response = self.client.post(CREATE_URL, self.valid(
+                plugin='volume_backup', volume_backup__container=container))
+            self.assertEqual(['volume_backup__container'],
+                             list(response.context['form'].errors), container)
+        self.mock_schedule_create.assert_not_called()
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_create', 'new_schedule_id']})
+    def test_the_options_of_a_protection_not_chosen_are_ignored(self):
+        self._mock_volumes()
+        self._offer_backups()
+        self.mock_new_schedule_id.return_value = ONE
+        self.mock_schedule_create.return_value = make_schedule(ONE)
+        response = self.client.post(CREATE_URL, self.valid(volume_backup__container='../etc'))
+        self.assertNoFormErrors(response)
+        (_request, _id, _definition, _pattern, workflow_input), _kw = \
+            self.mock_schedule_create.call_args
+        self.assertNotIn('container', workflow_input)
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_create', 'new_schedule_id']})
+    def test_an_empty_option_reaches_the_run_as_null(self):
+        self._mock_volumes()
+        self._offer_backups()
+        self.mock_new_schedule_id.return_value = ONE
+        self.mock_schedule_create.return_value = make_schedule(ONE)
+        response = self.client.post(CREATE_URL, self.valid(plugin='volume_backup',
+                                                           volume_backup__container=''))
+        self.assertNoFormErrors(response)
+        self.assertIsNone(self.mock_schedule_create.call_args[0][4]['container'])
+
     @helpers.create_mocks({api.cinder: ['volume_list_paged']})
     def test_a_failing_action_lookup_is_a_banner_and_offers_no_periods(self):
         self._mock_volumes()
@@ -511,6 +584,26 @@ class UpdateTests(SchedulesTestCase):
         self.assertEqual({'name': 'hourly', 'resource_type': 'OS::Cinder::Volume',
                           'plugin': 'volume_snapshot', 'keep_newest': 5},
                          workflow_input['schedule'])
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_get', 'schedule_update']})
+    def test_a_schedules_options_fill_the_form_and_are_saved(self):
+        self._mock()
+        self.schedule = make_schedule(ONE, workflow_input=json.dumps({
+            'resources': ['vol-1'], 'name': 'nightly', 'description': None,
+            'container': 'nightly.2', 'schedule': {
+                'name': 'nightly', 'resource_type': 'OS::Cinder::Volume',
+                'plugin': 'volume_backup', 'keep_newest': 3}}))
+        self.mock_schedule_get.return_value = self.schedule
+        self.mock_schedule_update.return_value = self.schedule
+        with mock.patch.object(volume_backup, 'backup_service', return_value=True):
+            form = self.client.get(UPDATE_URL).context['form']
+            self.assertEqual('nightly.2', form.initial['volume_backup__container'])
+            response = self.client.post(UPDATE_URL, self.valid(
+                resource_type='OS::Cinder::Volume', plugin='volume_backup',
+                volume_backup__container='weekly'))
+        self.assertNoFormErrors(response)
+        self.assertEqual('weekly', self.mock_schedule_update.call_args[0][4]['container'])
 
     @helpers.create_mocks({api.cinder: ['volume_list_paged'],
                            api.mistral: ['schedule_get', 'schedule_update']})

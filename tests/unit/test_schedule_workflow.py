@@ -148,8 +148,8 @@ def test_a_backup_schedule_forces_each_backup_and_tags_it():
     assert tasks["protect"]["action"] == "cinder.backups_create"
     assert tasks["protect"]["input"] == {
         "volume_id": "<% $.resource %>", "name": "<% $.name %>",
-        "description": "<% $.description %>", "force": True,
-        "metadata": {SCHEDULE_TAG: ME}}
+        "description": "<% $.description %>", "container": "<% $.container %>",
+        "force": True, "metadata": {SCHEDULE_TAG: ME}}
     assert tasks["delete_expired"]["input"] == {"backup": "<% $.point %>"}
     assert "$.volume_id = $p.volume_id" in tasks["list_points"]["publish"]["expired"]
 

@@ -5,7 +5,10 @@ types (the plugin registry); the pattern is checked by ``cron.validate_pattern``
 and the retention by the schema, so a bad input is a field error and no call.
 The per-period counts (daily, weekly, monthly, in the user's timezone) are
 offered where the workflow service has the dashboard's retention action
-(doc/source/contributor/scheduled-protection.md).
+(doc/source/contributor/scheduled-protection.md). Each protection's options
+(``ProtectionPlugin.schedule_options``: its options schema's fields but the
+point's name and description, which are the schedule's) show while that
+protection is chosen, and are checked against its schema.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mistralclient.api import base as mistral_base
 
-from protection_dashboard import api
+from protection_dashboard import api, schema_form
 from protection_dashboard.content import forms, utils
 from protection_dashboard.content.protection_schedules import times
 from protection_dashboard.protection import base as protection_base
@@ -60,13 +63,40 @@ def schedulable_plugins(request) -> list[protection_base.ProtectionPlugin]:
             and has_actions(request, plugin.schedule_action.installed_actions)]
 
 
-def point_options(plugin: protection_base.ProtectionPlugin,
-                  schedule_name: str) -> dict[str, Any]:
-    """The protect options of a scheduled point: named after its schedule."""
+def point_options(plugin: protection_base.ProtectionPlugin, schedule_name: str,
+                  chosen: dict[str, Any]) -> dict[str, Any]:
+    """The protect options of a scheduled point: named and described after its
+    schedule, the others as ``chosen`` in the form (null where it offers none)."""
     description = str(_("Made by the protection schedule %s.") % schedule_name)
-    return {option: schedule_name if option.endswith('name')
-            else description[:DESCRIPTION_LIMIT]
+    naming = {'description': description[:DESCRIPTION_LIMIT]}
+    return {option: naming.get(option, schedule_name)
+            if option in protection_base.NAMING_OPTIONS else chosen.get(option)
             for option in plugin.schedule_action.options.values()}
+
+
+def option_field(plugin_name: str, option: str) -> str:
+    """The form's field of a protection's option (two protections may share an
+    option's name, e.g. force)."""
+    return f'{plugin_name}__{option}'
+
+
+def options_schema(plugin: protection_base.ProtectionPlugin,
+                   options: list[str]) -> dict[str, Any]:
+    """The part of the plugin's options schema holding ``options``."""
+    properties = schema_form.load_schema(plugin.options_schema)['properties']
+    return {'type': 'object', 'properties': {option: properties[option] for option in options}}
+
+
+def options_initial(schedule: api.mistral.Schedule) -> dict[str, Any]:
+    """The option fields' values of a saved schedule, from its trigger's input (an
+    option it has no input for keeps the schema's default)."""
+    plugin = protection_base.get(schedule.plugin)
+    if plugin.schedule_action is None:
+        return {}
+    offered = plugin.schedule_action.form_options
+    return {option_field(plugin.name, option): schedule.workflow_input[key]
+            for key, option in plugin.schedule_action.options.items()
+            if option in offered and key in schedule.workflow_input}
 
 
 class CreateScheduleForm(forms.ServiceForm):
@@ -91,6 +121,25 @@ class CreateScheduleForm(forms.ServiceForm):
             (name, protection_base.resource_type(name).label) for name in types])
         self.resource_types: dict[str, str] = {}
         self.set_choices('resources', self._resource_choices(request, types))
+        #: Per protection, its offered options (option -> field name).
+        self.option_fields = {plugin.name: self._add_option_fields(request, plugin)
+                              for plugin in plugins}
+        self.chosen_options: dict[str, Any] = {}
+
+    def _add_option_fields(self, request,
+                           plugin: protection_base.ProtectionPlugin) -> dict[str, str]:
+        """The plugin's offered options as fields after the protection's, shown while
+        it is chosen."""
+        offered = plugin.schedule_options(request)
+        names = {option: option_field(plugin.name, option) for option in offered}
+        built = schema_form.schema_fields(options_schema(plugin, offered))
+        order = list(self.fields)
+        for option, field in built.items():
+            self.fields[names[option]] = field
+        self.switch_fields('plugin', {name: [plugin.name] for name in names.values()})
+        after = order.index('plugin') + 1
+        self.order_fields([*order[:after], *self.fields.keys() - set(order), *order[after:]])
+        return names
 
     def offered_types(self, plugins: list[protection_base.ProtectionPlugin]) -> list[str]:
         """The resource types whose resources the form offers."""
@@ -122,7 +171,26 @@ class CreateScheduleForm(forms.ServiceForm):
                   if self.resource_types.get(resource) != type_name]
         if type_name and others:
             self.add_error('resources', _("Choose resources of the chosen type only."))
+        if plugin:
+            self.chosen_options = self._clean_options(plugin, cleaned_data)
         return cleaned_data
+
+    def _clean_options(self, plugin: protection_base.ProtectionPlugin,
+                       cleaned_data: dict[str, Any]) -> dict[str, Any]:
+        """The chosen protection's option values, checked against its schema (each
+        problem an error on its field)."""
+        names = self.option_fields.get(plugin.name, {})
+        schema = options_schema(plugin, list(names))
+        chosen = schema_form.payload_of(schema, {
+            option: cleaned_data.get(name) for option, name in names.items()})
+        for option, value in chosen.items():
+            problem = schema_form.text_problem(value)
+            if problem:
+                self.add_error(names[option], problem)
+        for option, message in schema_form.payload_errors(schema, chosen):
+            if names.get(option) not in self.errors:
+                self.add_error(names.get(option), message)
+        return chosen
 
     def preview(self) -> dict[str, Any] | None:
         """The pattern in words and its next three runs in the user's timezone."""
@@ -145,8 +213,8 @@ class CreateScheduleForm(forms.ServiceForm):
             schedule.update(keep_daily=rule.daily, keep_weekly=rule.weekly,
                             keep_monthly=rule.monthly, timezone=rule.timezone)
         return (workflow.definition(plugin, schedule_id, rule), data['cron_pattern'],
-                workflow.workflow_input(plugin, data['resources'],
-                                        point_options(plugin, data['schedule_name']), schedule))
+                workflow.workflow_input(plugin, data['resources'], point_options(
+                    plugin, data['schedule_name'], self.chosen_options), schedule))
 
     def call_service(self, request, data):
         schedule_id = api.mistral.new_schedule_id()

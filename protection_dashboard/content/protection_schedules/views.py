@@ -120,7 +120,8 @@ class UpdateView(CreateView):
         return {'schedule_name': schedule.name, 'resource_type': schedule.resource_type,
                 'plugin': schedule.plugin, 'resources': schedule.resources,
                 'cron_pattern': schedule.pattern, 'keep_newest': schedule.keep_newest,
-                **{'keep_' + period: count for period, count in schedule.keep_periods.items()}}
+                **{'keep_' + period: count for period, count in schedule.keep_periods.items()},
+                **forms.options_initial(schedule)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
