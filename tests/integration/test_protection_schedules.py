@@ -18,6 +18,7 @@ from manilaclient.common.apiclient import exceptions as manila_exc
 from mistralclient.api import base as mistral_base
 
 from protection_dashboard import api
+from protection_dashboard.content.protection_schedules import forms as schedule_forms
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.schedules import retention, workflow
 from tests.integration import horizon_request
@@ -27,6 +28,8 @@ from tests.polling import wait_status, wait_until
 pytestmark = pytest.mark.integration
 PLUGIN = protection_base.get('volume_snapshot')
 BACKUPS = protection_base.get('volume_backup')
+#: The backup container a backup schedule is given.
+CONTAINER = 'it-schedules'
 SHARES = protection_base.get('share_snapshot')
 #: A cron run starts in the minute after its trigger is made; under the trust each
 #: action signs in again (a run took 12-25 s here, more on a loaded machine).
@@ -75,12 +78,12 @@ def new_volume(request, cleanup):
     return wait_status(lambda: client.volumes.get(created.id), {'available'})
 
 
-def schedule_parts(schedule_id, volume_ids, plugin=PLUGIN, keep_newest=1):
-    """The definition and trigger input of a schedule, as the schedule form makes them."""
+def schedule_parts(schedule_id, volume_ids, plugin=PLUGIN, keep_newest=1, chosen=None):
+    """The definition and trigger input of a schedule, as the schedule form makes them
+    (``chosen``: the protection's options set in the form)."""
     rule = retention.Retention(keep_newest=keep_newest)
     name = 'it-schedule-%s' % schedule_id[:8]
-    options = {option: name if option.endswith('name') else 'integration'
-               for option in plugin.schedule_action.options.values()}
+    options = schedule_forms.point_options(plugin, name, chosen)
     return (workflow.definition(plugin, schedule_id, rule),
             workflow.workflow_input(plugin, volume_ids, options,
                                     {'name': name, 'resource_type': plugin.resource_type,
@@ -88,10 +91,11 @@ def schedule_parts(schedule_id, volume_ids, plugin=PLUGIN, keep_newest=1):
 
 
 def make_schedule(request, volume_ids, pattern, cleanup, plugin=PLUGIN, keep_newest=1,
-                  rule=None):
+                  rule=None, chosen=None):
     schedule_id = api.mistral.new_schedule_id()
     cleanup['schedules'].append(schedule_id)
-    definition, workflow_input = schedule_parts(schedule_id, volume_ids, plugin, keep_newest)
+    definition, workflow_input = schedule_parts(schedule_id, volume_ids, plugin, keep_newest,
+                                                chosen)
     if rule is not None:
         definition = workflow.definition(plugin, schedule_id, rule)
     return api.mistral.schedule_create(request, schedule_id, definition, pattern,
@@ -335,9 +339,11 @@ def temporary_volumes(request, volume_id):
 
 def test_a_backup_schedule_forces_the_backup_of_an_attached_volume(request_, cleanup,
                                                                    attached_volume):
-    """Backups of the seeded attached volume, forced (no disruption) and tagged; an older
-    backup is deleted only once a newer one is available (a backup takes 10-35 s)."""
-    schedule = make_schedule(request_, [attached_volume.id], NOT_SOON, cleanup, BACKUPS)
+    """Backups of the seeded attached volume, forced (no disruption), tagged and in the
+    container chosen in the form; an older backup is deleted only once a newer one is
+    available (a backup takes 10-35 s)."""
+    schedule = make_schedule(request_, [attached_volume.id], NOT_SOON, cleanup, BACKUPS,
+                             chosen={'container': CONTAINER})
 
     def backed_up():
         made = run_and_settle(request_, schedule.id, [attached_volume.id], BACKUPS)
@@ -351,6 +357,8 @@ def test_a_backup_schedule_forces_the_backup_of_an_attached_volume(request_, cle
         third = backed_up()
         assert first[0] not in third and 1 <= len(third) <= 2, (first, third)
         assert api.cinder.volume_get(request_, attached_volume.id).status == 'in-use'
+        assert {api.cinder.volume_backup_get(request_, backup).container
+                for backup in third} == {CONTAINER}
     finally:
         # the next test of the attached volume expects no temporary volume of its backups
         wait_until(lambda: not temporary_volumes(request_, attached_volume.id), RUN_WAIT,

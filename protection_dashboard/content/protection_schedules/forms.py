@@ -64,13 +64,13 @@ def schedulable_plugins(request) -> list[protection_base.ProtectionPlugin]:
 
 
 def point_options(plugin: protection_base.ProtectionPlugin, schedule_name: str,
-                  chosen: dict[str, Any]) -> dict[str, Any]:
+                  chosen: dict[str, Any] | None = None) -> dict[str, Any]:
     """The protect options of a scheduled point: named and described after its
     schedule, the others as ``chosen`` in the form (null where it offers none)."""
     description = str(_("Made by the protection schedule %s.") % schedule_name)
     naming = {'description': description[:DESCRIPTION_LIMIT]}
     return {option: naming.get(option, schedule_name)
-            if option in protection_base.NAMING_OPTIONS else chosen.get(option)
+            if option in protection_base.NAMING_OPTIONS else (chosen or {}).get(option)
             for option in plugin.schedule_action.options.values()}
 
 
