@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.cache import cache
@@ -32,6 +32,9 @@ LOG = logging.getLogger(__name__)
 SERVICE = 'mistral'
 #: How many runs a list page reads to find each schedule's newest (newest first).
 RECENT_RUNS_LIMIT = 500
+#: The page of a listing of every schedule: Mistral's default ``[api] max_limit``, the
+#: most it returns in one response.
+LIST_PAGE = 1000
 
 
 #: A failed action in a run's ``state_info``: Mistral quotes the service's message
@@ -201,13 +204,30 @@ def schedule_update(request, schedule_id: str, definition: str, pattern: str,
     return Schedule(trigger)
 
 
+def _every(list_page: Callable[..., list[Any]], **filters: Any) -> list[Any]:
+    """Every item of a Mistral listing, oldest first: a page of ``LIST_PAGE``, then, while
+    pages are full, the next one from the last item's id."""
+    items: list[Any] = []
+    marker = ''
+    while True:
+        page = list_page(marker=marker, limit=LIST_PAGE, sort_keys='created_at,id',
+                         sort_dirs='asc,asc', **filters)
+        items.extend(page)
+        if len(page) < LIST_PAGE:
+            return items
+        marker = page[-1].id
+
+
 def _schedule_triggers(request, all_projects: bool) -> list[Any]:
-    """Our triggers: those whose workflow is among the tagged workflows (one call each)."""
+    """Our triggers: those whose workflow is among the tagged workflows (one call each
+    per ``LIST_PAGE`` of them)."""
     client = mistralclient(request)
+    projects = _all_projects(all_projects)
+    named = {'name': 'has:' + workflow.NAME_PREFIX}
     listed = base.run_all({
-        'triggers': lambda: client.cron_triggers.list(**_all_projects(all_projects)),
-        'workflows': lambda: client.workflows.list(tags=workflow.WORKFLOW_TAG,
-                                                   **_all_projects(all_projects)),
+        'triggers': lambda: _every(client.cron_triggers.list, **named, **projects),
+        'workflows': lambda: _every(client.workflows.list, tags=workflow.WORKFLOW_TAG,
+                                    fields=['id'], **named, **projects),
     })
     workflow_ids = {wf.id for wf in listed['workflows']}
     return [trigger for trigger in listed['triggers']

@@ -5,6 +5,7 @@ does, so the tests see the requests the dashboard sends (paths, queries, token).
 """
 
 import json
+from unittest import mock
 
 import requests_mock
 from django.core.cache import cache
@@ -237,6 +238,35 @@ class ListTests(MistralTestCase):
                          query['workflow_name'])
         self.assertEqual((['created_at'], ['desc']), (query['sort_keys'], query['sort_dirs']))
         self.assertEqual(3, len(http.request_history))
+
+    def test_more_schedules_than_a_page_are_listed_page_by_page(self):
+        # Two pages of two: each full page goes on from its last id; a short page ends.
+        ids = ['%032x' % number for number in range(1, 6)]
+        triggers = [trigger(schedule_id, workflow_id='wf-%d' % number, id='t-%d' % number)
+                    for number, schedule_id in enumerate(ids)]
+        workflows = [{'id': 'wf-%d' % number} for number in range(5)]
+
+        def pages(items, key):
+            def answer(request, context):
+                marker = request.qs.get('marker', [''])[0]
+                start = next((i + 1 for i, item in enumerate(items)
+                              if item['id'] == marker), 0)
+                return {key: items[start:start + 2]}
+            return answer
+
+        with mock.patch.object(mistral, 'LIST_PAGE', 2), requests_mock.Mocker() as http:
+            listed_triggers = http.get(MISTRAL_URL + '/cron_triggers',
+                                       json=pages(triggers, 'cron_triggers'))
+            listed_workflows = http.get(MISTRAL_URL + '/workflows',
+                                        json=pages(workflows, 'workflows'))
+            schedules = mistral.schedule_list(self.request, with_runs=False)
+        self.assertEqual(sorted(ids), sorted(schedule.id for schedule in schedules))
+        self.assertEqual(['', 't-1', 't-3'], [sent.qs.get('marker', [''])[0]
+                                             for sent in listed_triggers.request_history])
+        self.assertEqual(3, listed_workflows.call_count)
+        first = listed_triggers.request_history[0].qs
+        self.assertEqual((['2'], ['created_at,id'], ['has:pd_schedule_']),
+                         (first['limit'], first['sort_keys'], first['name']))
 
     def test_no_schedules_no_run_listing(self):
         with requests_mock.Mocker() as http:
