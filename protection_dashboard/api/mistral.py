@@ -32,6 +32,8 @@ LOG = logging.getLogger(__name__)
 SERVICE = 'mistral'
 #: How many runs a list page reads to find each schedule's newest (newest first).
 RECENT_RUNS_LIMIT = 500
+#: The states of a run not ended yet.
+UNDER_WAY = frozenset({'RUNNING', 'PAUSED', 'IDLE'})
 #: The page of a listing of every schedule: Mistral's default ``[api] max_limit``, the
 #: most it returns in one response.
 LIST_PAGE = 1000
@@ -44,11 +46,21 @@ _ACTION_ERROR = re.compile(
     r"msg='(?:\w+\.[\w.]+ failed: )?(.*?)(?: \(Request-ID: [^)]*\))?'\]", re.DOTALL)
 
 
+class RunUnderWay(Exception):
+    """A run of the schedule is under way: a second one would race its retention (both
+    deleting the same expired points) and, started in the same second, make points
+    retention cannot order."""
+
+
 class Execution(base.APIResourceWrapper):
     """One run of a schedule's workflow."""
 
     _attrs = ['id', 'workflow_name', 'state', 'state_info', 'created_at', 'updated_at',
               'project_id']
+
+    @property
+    def under_way(self) -> bool:
+        return self.state in UNDER_WAY
 
     @property
     def error(self) -> str | None:
@@ -317,8 +329,12 @@ def schedule_runs(request, schedule_id: str, limit: int | None = None,
 
 
 def schedule_run_now(request, schedule_id: str) -> Execution:
-    """Start the schedule's workflow at once, with the trigger's input."""
+    """Start the schedule's workflow at once, with the trigger's input; RunUnderWay
+    while its newest run is under way."""
     schedule = schedule_get(request, schedule_id)
+    newest = runs_of(request, schedule, limit=1)
+    if newest and newest[0].under_way:
+        raise RunUnderWay(schedule_id)
     execution = mistralclient(request).executions.create(
         schedule.workflow_name, workflow_input=schedule.workflow_input,
         description='protection-dashboard: run now')

@@ -252,6 +252,18 @@ def run_and_settle(request, schedule_id, volume_ids, plugin=PLUGIN):
     return {volume_id: [p.id for p in listed] for volume_id, listed in made.items()}
 
 
+def test_run_now_refuses_a_second_run_while_one_is_under_way(request_, cleanup):
+    """Two runs at once would race each other's retention: run now refuses the second
+    while the first is under way, and starts one once it has ended."""
+    schedule = make_schedule(request_, [new_volume(request_, cleanup).id], NOT_SOON, cleanup)
+    started = api.mistral.schedule_run_now(request_, schedule.id)
+    with pytest.raises(api.mistral.RunUnderWay):
+        api.mistral.schedule_run_now(request_, schedule.id)
+    assert finished_run(request_, schedule.id, started.id).state == 'SUCCESS'
+    assert run_now(request_, schedule.id).state == 'SUCCESS'
+    assert len(api.mistral.schedule_runs(request_, schedule.id)) == 2
+
+
 def test_runs_keep_the_newest_of_each_volume_and_never_a_hand_made_point(request_, cleanup):
     first, second = new_volume(request_, cleanup), new_volume(request_, cleanup)
     hand_made = PLUGIN.protect(request_, first.id, {

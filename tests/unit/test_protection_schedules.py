@@ -197,6 +197,18 @@ class IndexTests(PointsListedMixin, SchedulesTestCase):
         self.assertRedirectsNoFollow(response, INDEX_URL)
         self.mock_schedule_run_now.assert_called_once_with(mock.ANY, ONE)
 
+    @helpers.create_mocks({api.mistral: ['schedule_page', 'schedule_run_now'],
+                           api.cinder: ['volume_names']})
+    def test_run_now_while_a_run_is_under_way_says_so(self):
+        self.mock_schedule_page.return_value = Page([make_schedule(ONE)])
+        self.mock_volume_names.return_value = {}
+        self.mock_schedule_run_now.side_effect = mistral.RunUnderWay(ONE)
+        response = self.client.post(INDEX_URL, {'action': 'schedules__run_now__' + ONE},
+                                    follow=True)
+        texts = [str(message) for message in response.context['messages']]
+        self.assertEqual(['A run of this schedule is under way: run it again once that run '
+                          'has ended.'], texts)
+
     @helpers.create_mocks({api.mistral: ['schedule_page', 'schedule_delete'],
                            api.cinder: ['volume_names']})
     def test_delete_says_the_points_stay_and_deletes_the_schedule(self):

@@ -342,6 +342,8 @@ class ScheduleTests(MistralTestCase):
     def test_run_now_starts_the_workflow_with_the_triggers_input(self):
         with requests_mock.Mocker() as http:
             http.get(MISTRAL_URL + '/cron_triggers/pd_schedule_' + ONE, json=trigger(ONE))
+            newest = http.get(MISTRAL_URL + '/executions',
+                              json={'executions': [execution(ONE, 3, 'ERROR')]})
             started = http.post(MISTRAL_URL + '/executions', status_code=201,
                                 json=execution(ONE, 4, 'RUNNING'))
             run = mistral.schedule_run_now(self.request, ONE)
@@ -349,6 +351,20 @@ class ScheduleTests(MistralTestCase):
         self.assertEqual('pd_schedule_' + ONE, sent['workflow_name'])
         self.assertEqual(json.loads(trigger(ONE)['workflow_input']), json.loads(sent['input']))
         self.assertEqual('RUNNING', run.state)
+        self.assertEqual((['1'], ['pd_schedule_' + ONE]), (
+            newest.last_request.qs['limit'], newest.last_request.qs['workflow_name']))
+
+    def test_run_now_refuses_while_a_run_is_under_way(self):
+        for state in ('RUNNING', 'PAUSED', 'IDLE'):
+            with requests_mock.Mocker() as http:
+                http.get(MISTRAL_URL + '/cron_triggers/pd_schedule_' + ONE, json=trigger(ONE))
+                http.get(MISTRAL_URL + '/executions',
+                         json={'executions': [execution(ONE, 3, state)]})
+                started = http.post(MISTRAL_URL + '/executions', status_code=201,
+                                    json=execution(ONE, 4, 'RUNNING'))
+                with self.assertRaises(mistral.RunUnderWay):
+                    mistral.schedule_run_now(self.request, ONE)
+            self.assertFalse(started.called, state)
 
     def test_delete_removes_the_trigger_then_the_workflow(self):
         with requests_mock.Mocker() as http:

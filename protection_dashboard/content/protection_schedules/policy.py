@@ -23,5 +23,6 @@ CREATE = _rules('workflows:create', 'cron_triggers:create')
 #: trigger again (Mistral cannot change one).
 UPDATE = _rules('cron_triggers:get', 'workflows:get', 'workflows:update',
                 'cron_triggers:delete', 'cron_triggers:create')
-RUN_NOW = _rules('cron_triggers:get', 'executions:create')
+#: Run now reads the newest run first: never a second run while one is under way.
+RUN_NOW = _rules('cron_triggers:get', 'executions:list', 'executions:create')
 DELETE = _rules('cron_triggers:get', 'cron_triggers:delete', 'workflows:delete')

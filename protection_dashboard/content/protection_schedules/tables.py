@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -146,7 +148,13 @@ class RunNow(ScheduleProjectTarget, tables.BatchAction):
         return ngettext_lazy("Started a run of Schedule", "Started runs of Schedules", count)
 
     def action(self, request, obj_id):
-        api.mistral.schedule_run_now(request, obj_id)
+        """Refused while a run is under way (the service is asked, not the row)."""
+        try:
+            api.mistral.schedule_run_now(request, obj_id)
+        except api.mistral.RunUnderWay as exc:
+            messages.warning(request, _("A run of this schedule is under way: run it "
+                                        "again once that run has ended."))
+            raise exceptions.HandledException(sys.exc_info()) from exc
 
 
 class DeleteSchedule(ScheduleProjectTarget, tables.DeleteAction):
