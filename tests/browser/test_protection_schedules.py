@@ -68,6 +68,13 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
                for option in modal.find_elements(By.CSS_SELECTOR, '#id_plugin option')}
     assert {'volume_snapshot', 'volume_backup', 'share_snapshot', 'server_backup'} <= offered, \
         offered
+    # A protection's options show while it is chosen: a backup's container.
+    container = modal.find_element(By.ID, 'id_volume_backup__container')
+    pages.fill_modal_form(browser, {'plugin': 'volume_backup'})
+    assert container.is_displayed()
+    pages.snap_element(pages.wait_for_modal(browser), 'schedule-create-options')
+    pages.fill_modal_form(browser, {'plugin': 'volume_snapshot'})
+    assert not container.is_displayed()
     fields = {'schedule_name': name, 'resource_type': 'OS::Cinder::Volume',
               'resources': volume.id, 'plugin': 'volume_snapshot',
               'cron_pattern': '61 2 * * *', 'keep_newest': 2, 'keep_daily': 7}
