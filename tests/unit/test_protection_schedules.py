@@ -14,7 +14,7 @@ from openstack_dashboard.test import helpers
 from protection_dashboard import api
 from protection_dashboard.api import cinder, glance, mistral, nova
 from protection_dashboard.api.base import Page
-from protection_dashboard.content.protection_schedules import joins
+from protection_dashboard.content.protection_schedules import joins, tables
 from protection_dashboard.protection import volume_backup
 from protection_dashboard.schedules.retention import SCHEDULE_TAG
 from tests.unit.fakes import fake, service_policy
@@ -714,13 +714,26 @@ class DetailTests(SchedulesTestCase):
         response = self.client.get(DETAIL_URL)
         self.assertEqual(200, response.status_code)
         for text in ('nightly', 'database', 'Volume vol-9 could not be found. (HTTP 404)',
-                     'Success',
+                     'Success', 'Volume Snapshot',
                      'made-by-schedule',
                      'the newest 3 points, and the first point of each of the last 7 days, '
                      '1 month (Europe/Berlin)'):
             self.assertContains(response, text)
         for text in ('made-by-hand', 'other-schedule', 'mistral_lib', 'Request-ID'):
             self.assertNotContains(response, text)
+
+    def test_the_protection_is_shown_with_the_options_the_schedule_gives_it(self):
+        def backup_schedule(**options):
+            return make_schedule(ONE, workflow_input=json.dumps({
+                'resources': ['vol-1'], 'name': 'n', 'description': 'd', **options,
+                'schedule': {'name': 'n', 'resource_type': 'OS::Cinder::Volume',
+                             'plugin': 'volume_backup', 'keep_newest': 3}}))
+
+        self.assertEqual('Volume Backup (Container Name: nightly.2)',
+                         tables.protection_text(backup_schedule(container='nightly.2')))
+        for unset in ({'container': None}, {'container': ''}, {}):
+            self.assertEqual('Volume Backup', tables.protection_text(backup_schedule(**unset)))
+        self.assertEqual('Volume Snapshot', tables.protection_text(make_schedule(ONE)))
 
     @helpers.create_mocks({api.mistral: ['mistralclient']})
     def test_a_malformed_id_goes_back_to_the_list_without_a_call(self):

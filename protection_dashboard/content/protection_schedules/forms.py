@@ -87,16 +87,25 @@ def options_schema(plugin: protection_base.ProtectionPlugin,
     return {'type': 'object', 'properties': {option: properties[option] for option in options}}
 
 
-def options_initial(schedule: api.mistral.Schedule) -> dict[str, Any]:
-    """The option fields' values of a saved schedule, from its trigger's input (an
-    option it has no input for keeps the schema's default)."""
-    plugin = protection_base.get(schedule.plugin)
-    if plugin.schedule_action is None:
+def chosen_options(schedule: api.mistral.Schedule) -> dict[str, Any]:
+    """The protection's options a saved schedule was given (option -> value), from its
+    trigger's input: those its form offers and the input holds (an older schedule may
+    lack one); none for a plugin this dashboard does not have."""
+    try:
+        action = protection_base.get(schedule.plugin).schedule_action
+    except KeyError:
         return {}
-    offered = plugin.schedule_action.form_options
-    return {option_field(plugin.name, option): schedule.workflow_input[key]
-            for key, option in plugin.schedule_action.options.items()
-            if option in offered and key in schedule.workflow_input}
+    if action is None:
+        return {}
+    return {option: schedule.workflow_input[key] for key, option in action.options.items()
+            if option in action.form_options and key in schedule.workflow_input}
+
+
+def options_initial(schedule: api.mistral.Schedule) -> dict[str, Any]:
+    """The option fields' values of a saved schedule (an option it has no input for
+    keeps the schema's default)."""
+    return {option_field(schedule.plugin, option): value
+            for option, value in chosen_options(schedule).items()}
 
 
 class CreateScheduleForm(forms.ServiceForm):

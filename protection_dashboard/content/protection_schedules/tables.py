@@ -11,9 +11,9 @@ from django.utils.translation import ngettext, ngettext_lazy
 from horizon import exceptions, messages, tables
 from openstack_dashboard import policy as openstack_policy
 
-from protection_dashboard import api
+from protection_dashboard import api, schema_form
 from protection_dashboard.content.datatable import ProtectionTable
-from protection_dashboard.content.protection_schedules import joins, policy
+from protection_dashboard.content.protection_schedules import forms, joins, policy
 from protection_dashboard.content.protection_schedules.times import local_time, service_time
 from protection_dashboard.protection import base as protection_base
 from protection_dashboard.schedules import cron
@@ -53,6 +53,20 @@ def resource_type_text(schedule) -> str:
 def resources_text(schedule) -> str:
     names = getattr(schedule, 'resource_names', None) or {}
     return ', '.join(names.get(resource) or resource for resource in schedule.resources)
+
+
+def protection_text(schedule) -> str:
+    """The protection's label and the options the schedule gives it, by their titles
+    ("Volume Backup (Container Name: nightly)"); empty and false ones left out."""
+    label = str(forms.PLUGIN_LABELS.get(schedule.plugin, schedule.plugin or ''))
+    chosen = forms.chosen_options(schedule)
+    if not chosen:
+        return label
+    properties = schema_form.load_schema(protection_base.get(schedule.plugin).options_schema)[
+        'properties']
+    given = ['%s: %s' % (_(properties[option]['title']), _("Yes") if value is True else value)
+             for option, value in chosen.items() if value not in (None, '', False)]
+    return '%s (%s)' % (label, '; '.join(given)) if given else label
 
 
 def retention_text(schedule) -> str:

@@ -189,6 +189,7 @@ class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
         context = super().get_context_data(**kwargs)
         context.update(schedule=self.schedule, points=self.points(),
                        pattern=tables.pattern_text(self.schedule),
+                       protection=tables.protection_text(self.schedule),
                        retention=tables.retention_text(self.schedule),
                        resources=tables.resources_text(self.schedule),
                        next_run=tables.next_run(self.schedule))
