@@ -177,6 +177,13 @@ def _backup_list(status: str, awaited: str) -> dict[str, Any]:
                       'continue-on': f'<% {awaited}.len() > 0 %>'}}
 
 
+def _backups_of_part_volumes() -> dict[str, Any]:
+    """A task listing the backups of each volume of ``$.part_volumes`` (a new mapping
+    each time: a shared one would be a YAML alias, which Mistral cannot parse)."""
+    return {'with-items': 'volume in <% $.part_volumes %>', 'action': 'cinder.backups_list',
+            'input': {'search_opts': {'volume_id': '<% $.volume %>'}}}
+
+
 def _all_done(done: str, made: str) -> str:
     """YAQL: the step's result has one item with status ``done`` per item of ``made``."""
     return f"task().result.where($.status = '{done}').len() = $.{made}.len()"
@@ -337,9 +344,6 @@ class ServerBackupSchedule(base.ScheduleAction):
         backup left."""
         volume_parts = (f"json_parse($.get('{records.PARTS}') or '[]')"
                         f".where($.kind = {_yaql_text(records.VOLUME_KIND)})")
-        each_volume = 'volume in <% $.part_volumes %>'
-        listing = {'action': 'cinder.backups_list',
-                   'input': {'search_opts': {'volume_id': '<% $.volume %>'}}}
         # The listed backups naming an expired record (one listing, or one per volume).
         of_expired = f'let(expired => $.expired) -> task().result.where({_OF_EXPIRED})'
         per_volume = ('let(expired => $.expired) -> '
@@ -365,7 +369,7 @@ class ServerBackupSchedule(base.ScheduleAction):
                                             '.select($.volume_id).distinct() %>'},
                 'on-success': ['find_backups']},
             'find_backups': {
-                'with-items': each_volume, **listing,
+                **_backups_of_part_volumes(),
                 'publish': {'backup_parts': f'<% {per_volume}.where($.status in '
                                             f'{sorted(records.BACKUP_DELETABLE)}).select($.id) %>'},
                 'on-success': ['delete_backups']},
@@ -376,7 +380,7 @@ class ServerBackupSchedule(base.ScheduleAction):
             'wait_deletes': {**_backup_list(BACKUP_GOING, of_expired),
                              'on-success': ['find_left']},
             'find_left': {
-                'with-items': each_volume, **listing,
+                **_backups_of_part_volumes(),
                 'publish': {'gone': f'<% let(left => {per_volume}'
                                     f".select($.metadata.get('{records.LINK}')).toList()) -> "
                                     '$.expired.where(not $ in $left) %>'},
