@@ -50,9 +50,6 @@ from protection_dashboard.protection.steps import (
 
 LOG = logging.getLogger(__name__)
 
-#: Statuses in which Cinder deletes a volume backup.
-BACKUP_DELETABLE = frozenset({'available', 'error'})
-
 
 @base.register
 class ServerBackupPlugin(base.ProtectionPlugin):
@@ -77,8 +74,8 @@ class ServerBackupPlugin(base.ProtectionPlugin):
     success_statuses = frozenset({records.AVAILABLE})
     failure_statuses = frozenset({records.ERROR_STATUS})
     deletable_statuses = frozenset({records.AVAILABLE, records.ERROR_STATUS})
-    #: A schedule backs up servers with their user data: a server image of an
-    #: image-booted server, a backup of a volume-booted server's root volume.
+    #: A schedule backs up servers as *Back Up Server* does, with the options its
+    #: form offers (``schedule_options``).
     schedule_action = server_backup_schedule.SCHEDULE
 
     def is_enabled(self, request) -> bool:
@@ -93,10 +90,14 @@ class ServerBackupPlugin(base.ProtectionPlugin):
                 'task': resource.task_state.replace('_', ' ')}
         return super().protect_refusal(resource)
 
-    def is_schedulable(self, request) -> bool:
-        """A scheduled backup of an image-booted server is a server image: not where the
-        operator turned those off (nor, then, of a volume-booted server)."""
-        return super().is_schedulable(request) and self.snapshot_enabled()
+    def schedule_options(self, request) -> list[str]:
+        """Where the operator turned server images off, a schedule's form does not offer
+        them: its runs record an image-booted server's original image."""
+        options = super().schedule_options(request)
+        if self.snapshot_enabled():
+            return options
+        return [option for option in options
+                if option != server_backup_schedule.SNAPSHOT_OPTION]
 
     #: A server backup counts against the volume backups' quotas only when it backs
     #: up volumes: shown beside the form of such a server, never disabling the action.
@@ -279,7 +280,7 @@ class ServerBackupPlugin(base.ProtectionPlugin):
                 delete_if_there(api.glance.image_delete, request, part.id)
                 continue
             left = True
-            if resource.status in BACKUP_DELETABLE:
+            if resource.status in records.BACKUP_DELETABLE:
                 delete_if_there(api.cinder.volume_backup_delete, request, part.id)
         if not left:
             delete_if_there(api.glance.image_delete, request, record.id)

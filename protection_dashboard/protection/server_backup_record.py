@@ -82,6 +82,8 @@ IMAGE_STATUSES = {'active': AVAILABLE, 'queued': CREATING_STATUS, 'saving': CREA
                   'uploading': CREATING_STATUS, 'importing': CREATING_STATUS}
 BACKUP_STATUSES = {'available': AVAILABLE, 'creating': CREATING_STATUS,
                    'restoring': RESTORING, 'deleting': DELETING_STATUS}
+#: Statuses in which Cinder deletes a volume backup (it refuses any other).
+BACKUP_DELETABLE = frozenset({'available', 'error'})
 
 GiB = 1024 ** 3
 

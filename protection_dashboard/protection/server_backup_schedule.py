@@ -1,45 +1,51 @@
 """What a schedule runs to back up servers (Mistral's nova.*, glance.* and cinder.*).
 
-A scheduled server backup is the one a user makes with *Include user data* and
-no volumes (``server_backup.py``): for an image-booted server a server image
-made by Nova's createImage, for a volume-booted one a Cinder backup of its root
-volume (forced: an in-use volume is backed up without disruption); and a record
-(``server_backup_record.py``) naming its part, which also carries the
-schedule's tag, so the Server Backups panel shows it as any other. Mistral's own
-actions do every step, each for every server of its kind (with-items, the lists
-in the order of ``$.resources``):
+A scheduled server backup is the one a user makes with *Back Up Server*
+(``server_backup.py``), with the schedule's two options:
+``enable_server_snapshot`` (an image-booted server's backup is a server image
+made by Nova's createImage, with its user data; otherwise its original image is
+recorded, without them) and ``backup_volumes`` (every attached volume of the
+server that is not its root volume is backed up too). A volume-booted server's
+root volume is always backed up. Volume backups are forced: an in-use volume is
+backed up without disruption. The record (``server_backup_record.py``) names
+the parts and carries the schedule's tag, so the Server Backups panel shows it
+as any other. An option the schedule's form did not offer reaches the run as
+null, which a run reads as false. Mistral's own actions do every step, each for
+every server (with-items, the lists in the order of ``$.resources``):
 
-1. ``protect``: read the servers (name, flavor, original image) and
-2. ``read_networks``: their ports' networks (for a restore); it splits the
-   servers into image-booted and volume-booted ones (Nova's ``image`` is empty
-   for the latter);
-3. ``create_images``: createImage of each image-booted server;
-4. ``wait_images``: list the run's images until none is being made, then go on
-   only when every such server has an active image;
-5. ``create_records``: their records, in state ``ready`` with their parts;
-6. ``link_images``: each image names its record (``LINK``), as a hand-made
-   backup's parts do; a delete finds the parts by it;
-7. ``read_volumes``: the volumes of the volume-booted servers, and of each its
-   root volume (attached at its first device, as ``ServerBackupPlugin.volume_plan``
-   reads it);
-8. ``create_volume_records``: their records, in state ``creating``, as a
+1. ``protect``: read the servers (name, flavor, original image);
+2. ``read_networks``: their ports' networks (for a restore);
+3. ``read_volumes``: Cinder's volumes attached to them, and of each server the
+   volumes to back up (``plans``: in the order of their devices, its first
+   device the root volume of a volume-booted server, as
+   ``ServerBackupPlugin.volume_plan`` reads them); on only when every
+   volume-booted server has its root volume;
+4. ``create_records``: their records, in state ``creating`` without parts, as a
    hand-made backup's record is while its parts are made;
-9. ``create_backups``: the root volumes' backups, naming their records;
-10. ``wait_backups``: list the project's backups being made until none of the
-    run's is, then ``check_backups`` goes on only when every one is available;
-11. ``record_backups``: each record lists its part and is ``ready``.
+5. ``create_images``: createImage of each image-booted server, when
+   ``enable_server_snapshot``; each image names its record (``LINK``);
+6. ``create_backups``: the planned volumes' backups, naming their records;
+7. ``wait_images``: list the run's images until none is being made, then go on
+   only when every one is active;
+8. ``wait_backups``: list the project's backups being made until none of the
+   run's is, then ``check_backups`` goes on only when every one is available;
+9. ``record_parts``: each record lists its parts and is ``ready``.
 
 Everything a run makes carries ``RUN`` (the run's id). A failed step publishes
 its error, and ``remove_made`` deletes the images and records the run made,
 ``wait_made_backups`` waits until none of its backups is being made,
 ``find_made_backups`` and ``delete_made_backups`` delete them, then ``fail_run``
 fails the run: nothing is listed or deleted by retention, and the run's error
-is the failed step's. The retention's delete first finds each expired record's
-parts (``find_parts``: images naming it; ``read_expired`` and ``find_backups``:
-the backups of its volumes naming it; so a part deleted by hand is no error),
-deletes them, then the records.
+is the failed step's.
 
-Attached (non-root) volumes are not backed up by a schedule yet.
+The retention's delete is the hand-made one (``ServerBackupPlugin.delete``):
+each expired record is marked ``deleting`` (``mark_expired``), its parts are
+found (``find_parts``: images naming it; ``read_expired`` and ``find_backups``:
+the backups of its volumes naming it; so a part deleted by hand is no error),
+the images and the backups Cinder can delete are deleted, and once Cinder has
+deleted them (``wait_deletes``, bounded) the records without a backup left go
+(``find_left``, ``delete_expired``). A record whose backup Cinder did not delete
+stays ``deleting``; the panel's row poll carries it on as a hand-made one.
 """
 
 from __future__ import annotations
@@ -53,33 +59,65 @@ from protection_dashboard.schedules.retention import SCHEDULE_TAG
 
 #: The property of everything a run made: the run's (Mistral execution's) id.
 RUN = 'protection_dashboard_run'
-#: How long a run waits for the server images and the volume backups: every
-#: ``WAIT_DELAY`` seconds, at most ``WAIT_COUNT`` times (30 minutes).
+#: How long a run waits for the server images, the volume backups and their
+#: deletes: every ``WAIT_DELAY`` seconds, at most ``WAIT_COUNT`` times (30 minutes).
 WAIT_DELAY = 5
 WAIT_COUNT = 360
 #: Glance's statuses of an image still being made.
 IMAGE_MAKING = ('queued', 'saving', 'uploading', 'importing')
-#: Cinder's status of a backup being made, and of one made.
+#: Cinder's status of a backup being made, of one made, and of one being deleted.
 BACKUP_MAKING = 'creating'
 BACKUP_MADE = 'available'
+BACKUP_GOING = 'deleting'
+#: The protect options a run takes besides its name and description.
+SNAPSHOT_OPTION = 'enable_server_snapshot'
+VOLUMES_OPTION = 'backup_volumes'
 
 _RUN_ID = '<% execution().id %>'
 #: Nova's list of a server's volumes (ids only: mistral-extra's
 #: ``nova.volumes_get_server_volumes`` fails at Nova's newest microversion, whose
 #: attachments have no ``id``).
 ATTACHED = 'os-extended-volumes:volumes_attached'
-#: Each volume-booted server's root volume, from Cinder's volumes of ``read_volumes``:
-#: the one attached at its first device, as ``ServerBackupPlugin.volume_plan`` reads it.
-_ROOTS = ("let(volumes => task().result) -> $.volume_servers.select(let(server => $.id) -> "
-          "$volumes.selectMany(let(volume => $) -> $.attachments.where($.server_id = $server)"
-          ".select(dict(volume_id => $volume.id, volume_name => $volume.get('name'), "
-          "device => $.device))).orderBy($.device).first())")
+#: YAQL on a server (``$.server``): Nova's ``image`` is a dict for an image-booted
+#: server, empty for a volume-booted one.
+_IMAGE_BOOTED = 'isDict($.server.image)'
+#: YAQL on the run's context: the run's option is true (null: false).
+_SNAPSHOT = f'$.{SNAPSHOT_OPTION} = true'
+#: Each server's volumes to back up (``records.Part`` fields but ``id``), from
+#: Cinder's volumes of ``read_volumes``: the volumes attached to it in the order of
+#: their devices, the first one the root volume of a volume-booted server; the
+#: others only with ``backup_volumes``.
+_PLANS = (
+    f"let(volumes => task().result, all => $.{VOLUMES_OPTION} = true) -> "
+    "$.servers.select(let(server => $) -> "
+    "let(attached => $volumes.selectMany(let(volume => $) -> "
+    "$.attachments.where($.server_id = $server.id).select(dict("
+    "volume_id => $volume.id, volume_name => $volume.get('name'), device => $.device)))"
+    ".orderBy($.device or '').toList()) -> "
+    "$attached.select(dict(volume_id => $.volume_id, volume_name => $.volume_name, "
+    "device => $.device, root => not isDict($server.image) and "
+    "$.volume_id = $attached[0].volume_id)).where($.root or $all).toList()).toList()")
+#: The volume-booted servers to which none of Cinder's volumes of ``read_volumes`` is
+#: attached: they have no root volume to back up.
+_ROOTLESS = ("let(volumes => task().result) -> $.servers.where(let(server => $) -> "
+             "not isDict($server.image) and "
+             "not $volumes.any($.attachments.any($.server_id = $server.id)))"
+             ".select($.id).toList()")
 #: A backup's metadata names the run that made it (YAQL, on a listed backup ``$``).
 _MADE_BY_RUN = f"$.metadata != null and $.metadata.get('{RUN}') = execution().id"
+#: The listed backups the run is making (YAQL on a backup listing's result).
+_RUNS_MAKING = f'task().result.where({_MADE_BY_RUN})'
+#: A backup's metadata names an expired record (YAQL, on ``$``, with ``$expired``).
+_OF_EXPIRED = f"$.metadata != null and $.metadata.get('{records.LINK}') in $expired"
 
 
 def _yaql_text(value: str) -> str:
     return f"'{value}'"
+
+
+def _either(condition: str, yes: str, no: str) -> str:
+    """YAQL: the text ``yes`` where ``condition`` holds, else ``no`` (both non-empty)."""
+    return f'({condition}) and {_yaql_text(yes)} or {_yaql_text(no)}'
 
 
 def _on_failure(task: dict[str, Any]) -> dict[str, Any]:
@@ -88,67 +126,67 @@ def _on_failure(task: dict[str, Any]) -> dict[str, Any]:
             'on-error': ['remove_made']}
 
 
-def _split(booted: str) -> dict[str, str]:
-    """The servers of one boot source (YAQL on a server: Nova's ``image`` is a dict
-    for an image-booted server, empty for a volume-booted one) and their ports, from
-    ``read_networks``'s result."""
-    image = 'isDict($[0].image)' if booted == records.BOOT_IMAGE else 'not isDict($[0].image)'
-    pairs = f'$.servers.zip(task().result).where({image})'
-    return {f'{booted}_servers': f'<% {pairs}.select($[0]) %>',
-            f'{booted}_ports': f'<% {pairs}.select($[1]) %>'}
+def _go_on_when(condition: str, then: str) -> list[dict[str, str]]:
+    """Transitions: to ``then`` when ``condition`` holds, else to the failure path
+    (with the ``failure`` the step published)."""
+    return [{then: f'<% {condition} %>'}, {'remove_made': f'<% not ({condition}) %>'}]
 
 
-def _record_input(schedule_id: str, boot: str) -> dict[str, Any]:
-    """The hidden record's name and properties (``records.record_properties``), from
-    the run's name and the item's server (``$.server``), its interfaces (``$.ports``)
-    and, of an image-booted server, its image (``$.image``): made ``ready`` with it.
-    A volume-booted server's record is ``creating`` until its backup is made
-    (``record_backups``)."""
-    properties = {
+def _record_input(schedule_id: str) -> dict[str, Any]:
+    """The hidden record's name and properties (``records.record_properties``) from
+    the run's name and options and the item's server (``$.server``) and its
+    interfaces (``$.ports``): state ``creating`` and no parts until ``record_parts``.
+    It holds user data when it is a server image or a volume-booted server's."""
+    return {
         'name': '<% $.name %>', 'visibility': 'private', 'os_hidden': True,
         records.KIND: records.RECORD_KIND,
         records.SERVER_ID: '<% $.server.id %>',
         records.SERVER_NAME: "<% $.server.get('name') or '' %>",
         records.FLAVOR: "<% $.server.flavor.get('original_name') or "
                         "$.server.flavor.get('id') or '' %>",
-        records.SOURCE_IMAGE: '',
-        records.BOOT: boot,
-        records.USER_DATA: 'true',
+        records.SOURCE_IMAGE: f"<% {_IMAGE_BOOTED} and $.server.image.id or '' %>",
+        records.BOOT: f'<% {_either(_IMAGE_BOOTED, records.BOOT_IMAGE, records.BOOT_VOLUME)} %>',
+        records.USER_DATA: f"<% {_either(f'not {_IMAGE_BOOTED} or {_SNAPSHOT}', 'true', 'false')}"
+                           ' %>',
         records.NETWORKS: '<% json_dump($.ports.select($.net_id).distinct().toList()) %>',
         records.STATE: records.CREATING,
         records.DESCRIPTION: '<% $.description %>',
         SCHEDULE_TAG: schedule_id,
         RUN: _RUN_ID,
     }
-    if boot == records.BOOT_IMAGE:
-        parts = f"[dict(kind => {_yaql_text(records.IMAGE_KIND)}, id => $.image)]"
-        properties.update({records.SOURCE_IMAGE: '<% $.server.image.id %>',
-                           records.PARTS: f'<% json_dump({parts}) %>',
-                           records.STATE: records.READY})
-    return properties
 
 
-def _root_part() -> str:
-    """The record's parts of a volume-booted server (``records.Part``, as a hand-made
-    backup lists them): the backup (``$.backup``) of its root volume (``$.root``)."""
-    part = (f"dict(kind => {_yaql_text(records.VOLUME_KIND)}, id => $.backup, "
-            "volume_id => $.root.volume_id, volume_name => $.root.volume_name, "
-            "device => $.root.device, root => true)")
-    return f'<% json_dump([{part}]) %>'
+def _parts() -> str:
+    """The record's parts (``records.Part``, as a hand-made backup lists them) of the
+    item's record (``$.record``): its server image, then its volumes' backups."""
+    image = (f"$.snapshots.zip($.images).where($[0].record = $record).select(dict("
+             f"kind => {_yaql_text(records.IMAGE_KIND)}, id => $[1]))")
+    volumes = (f"$.volume_plan.zip($.backups).where($[0].record = $record).select(dict("
+               f"kind => {_yaql_text(records.VOLUME_KIND)}, id => $[1], "
+               "volume_id => $[0].volume_id, volume_name => $[0].volume_name, "
+               "device => $[0].device, root => $[0].root))")
+    return f'<% let(record => $.record) -> json_dump({image}.concat({volumes}).toList()) %>'
 
 
-def _wait_for_backups() -> dict[str, Any]:
-    """A task listing the project's backups being made (one small call), again every
-    ``WAIT_DELAY`` seconds while one of them is the run's."""
-    return {'action': 'cinder.backups_list',
-            'input': {'search_opts': {'status': BACKUP_MAKING}},
+def _backup_list(status: str, awaited: str) -> dict[str, Any]:
+    """A task listing the project's backups in ``status`` (one small call), again every
+    ``WAIT_DELAY`` seconds while ``awaited`` (YAQL: some of the listed ones) is not
+    empty."""
+    return {'action': 'cinder.backups_list', 'input': {'search_opts': {'status': status}},
             'retry': {'count': WAIT_COUNT, 'delay': WAIT_DELAY,
-                      'continue-on': f'<% task().result.where({_MADE_BY_RUN}).len() > 0 %>'}}
+                      'continue-on': f'<% {awaited}.len() > 0 %>'}}
 
 
-def _all_done(done: str, servers: str) -> str:
-    """YAQL: the step's result has one item with status ``done`` per server."""
-    return f"task().result.where($.status = '{done}').len() = $.{servers}.len()"
+def _backups_of_part_volumes() -> dict[str, Any]:
+    """A task listing the backups of each volume of ``$.part_volumes`` (a new mapping
+    each time: a shared one would be a YAML alias, which Mistral cannot parse)."""
+    return {'with-items': 'volume in <% $.part_volumes %>', 'action': 'cinder.backups_list',
+            'input': {'search_opts': {'volume_id': '<% $.volume %>'}}}
+
+
+def _all_done(done: str, made: str) -> str:
+    """YAQL: the step's result has one item with status ``done`` per item of ``made``."""
+    return f"task().result.where($.status = '{done}').len() = $.{made}.len()"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,12 +195,16 @@ class ServerBackupSchedule(base.ScheduleAction):
     actions (none is installed: they are all mistral-extra's)."""
 
     def protect_tasks(self, schedule_id: str, then: str) -> dict[str, Any]:
-        return {**self._read_tasks(), **self._image_tasks(schedule_id),
-                **self._volume_tasks(schedule_id, then), **self._failure_tasks()}
+        return {**self._read_tasks(), **self._make_tasks(schedule_id),
+                **self._wait_tasks(then), **self._failure_tasks()}
 
     @staticmethod
     def _read_tasks() -> dict[str, Any]:
         each_server = 'resource in <% $.resources %>'
+        # The volumes of the servers that have some to back up.
+        volumes = (f'let(all => $.{VOLUMES_OPTION} = true) -> '
+                   "$.servers.where($all or not isDict($.image))"
+                   f".selectMany($.get('{ATTACHED}')).select($.id).distinct()")
         return {
             'protect': _on_failure({
                 'with-items': each_server, 'action': 'nova.servers_get',
@@ -172,20 +214,58 @@ class ServerBackupSchedule(base.ScheduleAction):
             'read_networks': _on_failure({
                 'with-items': each_server, 'action': 'nova.servers_interface_list',
                 'input': {'server': '<% $.resource %>'},
-                'publish': {**_split(records.BOOT_IMAGE), **_split(records.BOOT_VOLUME)},
-                'on-success': ['create_images']}),
+                'publish': {'ports': '<% task().result %>'},
+                'on-success': ['read_volumes']}),
+            'read_volumes': _on_failure({
+                'with-items': f'volume in <% {volumes} %>',
+                'action': 'cinder.volumes_get', 'input': {'volume_id': '<% $.volume %>'},
+                'publish': {'plans': f'<% {_PLANS} %>',
+                            'failure': "<% 'Cinder lists no root volume attached to the "
+                                       "servers booted from a volume: ' + "
+                                       f'json_dump({_ROOTLESS}) %>'},
+                'on-success': _go_on_when(f'{_ROOTLESS}.len() = 0', 'create_records')}),
         }
 
-    def _image_tasks(self, schedule_id: str) -> dict[str, Any]:
-        """Of the image-booted servers: their images, then their records."""
-        all_active = _all_done('active', 'image_servers')
+    def _make_tasks(self, schedule_id: str) -> dict[str, Any]:
+        """The records, then their server images and volume backups."""
+        snapshots = (f'let(snapshot => {_SNAPSHOT}) -> $.servers.zip(task().result)'
+                     '.where($snapshot and isDict($[0].image))'
+                     '.select(dict(server => $[0].id, record => $[1].id))')
+        volume_plan = ('$.plans.zip(task().result).selectMany(let(record => $[1].id) -> '
+                       '$[0].select($.set(record => $record)))')
         return {
+            'create_records': _on_failure({
+                'with-items': ['server in <% $.servers %>', 'ports in <% $.ports %>'],
+                'action': 'glance.images_create', 'input': _record_input(schedule_id),
+                'publish': {'records': '<% task().result.select($.id) %>',
+                            'snapshots': f'<% {snapshots} %>',
+                            'volume_plan': f'<% {volume_plan} %>'},
+                'on-success': ['create_images']}),
             'create_images': _on_failure({
-                'with-items': 'server in <% $.image_servers %>', 'action': self.create,
-                'input': {'server': '<% $.server.id %>', 'image_name': '<% $.name %>',
-                          'metadata': {records.KIND: records.IMAGE_KIND, RUN: _RUN_ID}},
+                'with-items': 'snapshot in <% $.snapshots %>', 'action': self.create,
+                'input': {'server': '<% $.snapshot.server %>', 'image_name': '<% $.name %>',
+                          'metadata': {records.KIND: records.IMAGE_KIND,
+                                       records.LINK: '<% $.snapshot.record %>',
+                                       RUN: _RUN_ID}},
                 'publish': {'images': '<% task().result %>'},
+                'on-success': ['create_backups']}),
+            'create_backups': _on_failure({
+                'with-items': 'part in <% $.volume_plan %>',
+                'action': 'cinder.backups_create',
+                'input': {'volume_id': '<% $.part.volume_id %>',
+                          'name': "<% $.name + ' (' + $.part.device + ')' %>",
+                          'description': '<% $.description %>', 'force': True,
+                          'metadata': {records.LINK: '<% $.part.record %>', RUN: _RUN_ID}},
+                'publish': {'backups': '<% task().result.select($.id) %>'},
                 'on-success': ['wait_images']}),
+        }
+
+    @staticmethod
+    def _wait_tasks(then: str) -> dict[str, Any]:
+        """Until the images and backups are made; then the records list them."""
+        all_active = _all_done('active', 'snapshots')
+        all_available = _all_done(BACKUP_MADE, 'backups')
+        return {
             'wait_images': _on_failure({
                 'action': 'glance.images_list', 'input': {'filters': {RUN: _RUN_ID}},
                 'retry': {'count': WAIT_COUNT, 'delay': WAIT_DELAY,
@@ -193,51 +273,8 @@ class ServerBackupSchedule(base.ScheduleAction):
                                          f'{list(IMAGE_MAKING)}).len() > 0 %>'},
                 'publish': {'failure': "<% 'Not every server image became active: ' + "
                                        "json_dump(task().result.select([$.id, $.status])) %>"},
-                'on-success': [{'create_records': f'<% {all_active} %>'},
-                               {'remove_made': f'<% not ({all_active}) %>'}]}),
-            'create_records': _on_failure({
-                'with-items': ['server in <% $.image_servers %>',
-                               'ports in <% $.image_ports %>', 'image in <% $.images %>'],
-                'action': 'glance.images_create',
-                'input': _record_input(schedule_id, records.BOOT_IMAGE),
-                'publish': {'records': '<% task().result.select($.id) %>'},
-                'on-success': ['link_images']}),
-            'link_images': _on_failure({
-                'with-items': ['image in <% $.images %>', 'record in <% $.records %>'],
-                'action': 'glance.images_update',
-                'input': {'image_id': '<% $.image %>', records.LINK: '<% $.record %>'},
-                'on-success': ['read_volumes']}),
-        }
-
-    @staticmethod
-    def _volume_tasks(schedule_id: str, then: str) -> dict[str, Any]:
-        """Of the volume-booted servers: their records, their root volumes' backups,
-        then the records list them."""
-        all_available = _all_done(BACKUP_MADE, 'backups')
-        return {
-            'read_volumes': _on_failure({
-                'with-items': 'volume in <% $.volume_servers.selectMany('
-                              f"$.get('{ATTACHED}')).select($.id) %>",
-                'action': 'cinder.volumes_get', 'input': {'volume_id': '<% $.volume %>'},
-                'publish': {'roots': f'<% {_ROOTS} %>'},
-                'on-success': ['create_volume_records']}),
-            'create_volume_records': _on_failure({
-                'with-items': ['server in <% $.volume_servers %>',
-                               'ports in <% $.volume_ports %>'],
-                'action': 'glance.images_create',
-                'input': _record_input(schedule_id, records.BOOT_VOLUME),
-                'publish': {'volume_records': '<% task().result.select($.id) %>'},
-                'on-success': ['create_backups']}),
-            'create_backups': _on_failure({
-                'with-items': ['root in <% $.roots %>', 'record in <% $.volume_records %>'],
-                'action': 'cinder.backups_create',
-                'input': {'volume_id': '<% $.root.volume_id %>',
-                          'name': "<% $.name + ' (' + $.root.device + ')' %>",
-                          'description': '<% $.description %>', 'force': True,
-                          'metadata': {records.LINK: '<% $.record %>', RUN: _RUN_ID}},
-                'publish': {'backups': '<% task().result.select($.id) %>'},
-                'on-success': ['wait_backups']}),
-            'wait_backups': _on_failure({**_wait_for_backups(),
+                'on-success': _go_on_when(all_active, 'wait_backups')}),
+            'wait_backups': _on_failure({**_backup_list(BACKUP_MAKING, _RUNS_MAKING),
                                          'on-success': ['check_backups']}),
             'check_backups': _on_failure({
                 'with-items': 'backup in <% $.backups %>', 'action': 'cinder.backups_get',
@@ -245,13 +282,10 @@ class ServerBackupSchedule(base.ScheduleAction):
                 'publish': {'failure': "<% 'Not every volume backup became available: ' + "
                                        "json_dump(task().result.select("
                                        "[$.id, $.status, $.get('fail_reason')])) %>"},
-                'on-success': [{'record_backups': f'<% {all_available} %>'},
-                               {'remove_made': f'<% not ({all_available}) %>'}]}),
-            'record_backups': _on_failure({
-                'with-items': ['record in <% $.volume_records %>', 'root in <% $.roots %>',
-                               'backup in <% $.backups %>'],
-                'action': 'glance.images_update',
-                'input': {'image_id': '<% $.record %>', records.PARTS: _root_part(),
+                'on-success': _go_on_when(all_available, 'record_parts')}),
+            'record_parts': _on_failure({
+                'with-items': 'record in <% $.records %>', 'action': 'glance.images_update',
+                'input': {'image_id': '<% $.record %>', records.PARTS: _parts(),
                           records.STATE: records.READY},
                 'on-success': [then]}),
         }
@@ -272,12 +306,13 @@ class ServerBackupSchedule(base.ScheduleAction):
                 'input': {'image_id': '<% $.image %>'},
                 'on-complete': ['wait_made_backups']},
             # Cinder deletes a backup only once it is made.
-            'wait_made_backups': {**_wait_for_backups(),
+            'wait_made_backups': {**_backup_list(BACKUP_MAKING, _RUNS_MAKING),
                                   'on-complete': ['find_made_backups']},
             'find_made_backups': {
-                'with-items': "root in <% $.get('roots', []) %>",
+                'with-items': "volume in <% $.get('volume_plan', [])"
+                              '.select($.volume_id).distinct() %>',
                 'action': 'cinder.backups_list',
-                'input': {'search_opts': {'volume_id': '<% $.root.volume_id %>'}},
+                'input': {'search_opts': {'volume_id': '<% $.volume %>'}},
                 'publish': {'made_backups': '<% task().result.selectMany($)'
                                             f'.where({_MADE_BY_RUN}).select($.id) %>'},
                 'on-complete': ['delete_made_backups']},
@@ -290,7 +325,8 @@ class ServerBackupSchedule(base.ScheduleAction):
 
     def list_task(self, schedule_id: str) -> tuple[dict[str, Any], str]:
         """The schedule's records (Glance filters by the tag), read as points: a record
-        ``ready`` is available, ``failed`` an error, any other state in progress."""
+        ``ready`` is available, ``failed`` an error, any other state (``creating``,
+        ``deleting``) in progress: neither kept nor expired."""
         task = {'action': self.list, 'input': {'filters': {
             records.KIND: records.RECORD_KIND, SCHEDULE_TAG: schedule_id, 'os_hidden': True}}}
         state = f"$.get('{records.STATE}')"
@@ -302,14 +338,21 @@ class ServerBackupSchedule(base.ScheduleAction):
         return task, f'task().result.select({point})'
 
     def delete_tasks(self) -> dict[str, Any]:
-        """Each expired record's parts (the images naming it, and the backups of its
-        volumes naming it), then the records. Cinder deletes a backup in the
-        background: the record goes at once, as a part already gone does."""
+        """As a hand-made delete: each expired record marked ``deleting``, its parts
+        deleted (the images naming it, and the backups of its volumes naming it that
+        Cinder can delete), then, once Cinder deleted them, the records without a
+        backup left."""
         volume_parts = (f"json_parse($.get('{records.PARTS}') or '[]')"
                         f".where($.kind = {_yaql_text(records.VOLUME_KIND)})")
-        naming_expired = (f"$.metadata != null and $.metadata.get('{records.LINK}') "
-                          'in $expired')
+        # The listed backups naming an expired record (one listing, or one per volume).
+        of_expired = f'let(expired => $.expired) -> task().result.where({_OF_EXPIRED})'
+        per_volume = ('let(expired => $.expired) -> '
+                      f'task().result.selectMany($).where({_OF_EXPIRED})')
         return {
+            'mark_expired': {
+                'with-items': 'point in <% $.expired %>', 'action': 'glance.images_update',
+                'input': {'image_id': '<% $.point %>', records.STATE: records.DELETING},
+                'on-success': ['find_parts']},
             'find_parts': {
                 'with-items': 'point in <% $.expired %>', 'action': 'glance.images_list',
                 'input': {'filters': {records.LINK: '<% $.point %>'}},
@@ -326,26 +369,34 @@ class ServerBackupSchedule(base.ScheduleAction):
                                             '.select($.volume_id).distinct() %>'},
                 'on-success': ['find_backups']},
             'find_backups': {
-                'with-items': 'volume in <% $.part_volumes %>', 'action': 'cinder.backups_list',
-                'input': {'search_opts': {'volume_id': '<% $.volume %>'}},
-                'publish': {'backup_parts': '<% let(expired => $.expired) -> '
-                                            'task().result.selectMany($)'
-                                            f'.where({naming_expired}).select($.id) %>'},
+                **_backups_of_part_volumes(),
+                'publish': {'backup_parts': f'<% {per_volume}.where($.status in '
+                                            f'{sorted(records.BACKUP_DELETABLE)}).select($.id) %>'},
                 'on-success': ['delete_backups']},
             'delete_backups': {
                 'with-items': 'backup in <% $.backup_parts %>', 'action': 'cinder.backups_delete',
                 'input': {'backup': '<% $.backup %>'},
+                'on-success': ['wait_deletes']},
+            'wait_deletes': {**_backup_list(BACKUP_GOING, of_expired),
+                             'on-success': ['find_left']},
+            'find_left': {
+                **_backups_of_part_volumes(),
+                'publish': {'gone': f'<% let(left => {per_volume}'
+                                    f".select($.metadata.get('{records.LINK}')).toList()) -> "
+                                    '$.expired.where(not $ in $left) %>'},
                 'on-success': ['delete_expired']},
             'delete_expired': {
-                'with-items': 'point in <% $.expired %>', 'action': self.delete,
+                'with-items': 'point in <% $.gone %>', 'action': self.delete,
                 'input': {'image_id': '<% $.point %>'}},
         }
 
-#: A scheduled backup is named and described after its schedule (the run's input).
+#: A scheduled backup is named and described after its schedule (the run's input);
+#: the schedule's form offers the other two protect options.
 #: Glance filters the records by the tag (a property): ``list_tag_filter`` says so,
 #: ``list_task`` builds the filter.
 SCHEDULE = ServerBackupSchedule(
     create='nova.servers_create_image', resource_input='server',
-    options={'name': 'name', 'description': 'description'}, metadata_input='metadata',
-    list='glance.images_list', delete='glance.images_delete', delete_input='image_id',
-    list_tag_filter=SCHEDULE_TAG)
+    options={'name': 'name', 'description': 'description',
+             SNAPSHOT_OPTION: SNAPSHOT_OPTION, VOLUMES_OPTION: VOLUMES_OPTION},
+    metadata_input='metadata', list='glance.images_list', delete='glance.images_delete',
+    delete_input='image_id', list_tag_filter=SCHEDULE_TAG)

@@ -2,8 +2,8 @@
 
 A schedule of an image-booted or a volume-booted server is made as the
 schedule form makes it (the generated workflow, ``api.mistral.schedule_create``)
-and run now; its runs make server images, root volume backups and records
-through mistral-extra's own nova.*, glance.* and cinder.* actions, read back here
+and run now; its runs make server images, volume backups and records through
+mistral-extra's own nova.*, glance.* and cinder.* actions, read back here
 through the dashboard's service layer. The tests boot their own servers;
 everything they make carries one name prefix and is deleted afterwards, the
 schedules first.
@@ -85,15 +85,27 @@ def root_of(server):
     return root
 
 
-def make_schedule(request, made, resources, keep_newest=1):
-    """A server backup schedule as the form makes it, named with the test's prefix."""
+def attach_volume(made, server, name):
+    """A new volume ``<prefix><name>`` attached to ``server``, once in use."""
+    nova, _glance, cinder = made.clients()
+    volume = cinder.volumes.create(1, name=made.prefix + name)
+    wait_status(lambda: cinder.volumes.get(volume.id), 'available', 'volume')
+    nova.volumes.create_server_volume(server.id, volume.id)
+    return wait_status(lambda: cinder.volumes.get(volume.id), 'in-use', 'attached volume')
+
+
+def make_schedule(request, made, resources, keep_newest=1, *, snapshot=True, volumes=False):
+    """A server backup schedule as the form makes it, named with the test's prefix, with
+    the form's two options (``enable_server_snapshot``, ``backup_volumes``)."""
     schedule_id = api.mistral.new_schedule_id()
     made.schedules.append(schedule_id)
     name = made.prefix + 'schedule'
     rule = retention.Retention(keep_newest=keep_newest)
+    options = {**schedule_forms.point_options(PLUGIN, name),
+               'enable_server_snapshot': snapshot, 'backup_volumes': volumes}
     api.mistral.schedule_create(
         request, schedule_id, workflow.definition(PLUGIN, schedule_id, rule), NOT_SOON,
-        workflow.workflow_input(PLUGIN, resources, schedule_forms.point_options(PLUGIN, name),
+        workflow.workflow_input(PLUGIN, resources, options,
                                 {'name': name, 'resource_type': PLUGIN.resource_type,
                                  'plugin': PLUGIN.name, 'keep_newest': keep_newest}))
     return schedule_id
@@ -113,8 +125,10 @@ def images_of_run(glance, run_id):
             for image in glance.images.list(filters={RUN: run_id, 'os_hidden': hidden})]
 
 
-def test_runs_back_up_the_server_and_keep_the_newest_and_the_hand_made(request_, made):
-    schedule_id = make_schedule(request_, made, [made.server.id])
+def test_runs_back_up_the_server_and_its_volume_and_keep_the_newest_and_the_hand_made(
+        request_, made):
+    volume = attach_volume(made, made.server, 'data')
+    schedule_id = make_schedule(request_, made, [made.server.id], volumes=True)
     first = run_now(request_, schedule_id)
     assert first.state == 'SUCCESS', first.state_info
     (backup,) = scheduled(request_, schedule_id)
@@ -122,9 +136,19 @@ def test_runs_back_up_the_server_and_keep_the_newest_and_the_hand_made(request_,
     assert backup.server_id == made.server.id
     assert backup.record.user_data and backup.record.boot == records.BOOT_IMAGE
     assert backup.description == 'Made by the protection schedule %sschedule.' % made.prefix
-    (part,) = backup.live_parts
-    assert part.part.is_image and part.resource.status == 'active'
-    assert part.resource.prop(records.LINK) == backup.id
+    assert backup.parts_summary() == 'server image + 1 volume backup'
+    image_part, volume_part = backup.live_parts
+    assert image_part.part.is_image and image_part.resource.status == 'active'
+    assert image_part.resource.prop(records.LINK) == backup.id
+    # The attached volume's backup, recorded as a hand-made backup records it.
+    assert (volume_part.part.kind, volume_part.part.volume_id, volume_part.part.volume_name,
+            volume_part.part.root) == (records.VOLUME_KIND, volume.id, volume.name, False)
+    assert volume_part.resource.status == 'available'
+    assert volume_part.resource.metadata == {records.LINK: backup.id, RUN: first.id}
+    assert volume_part.resource.name == made.prefix + 'schedule (%s)' % (
+        volume_part.part.device)
+    cinder = api.cinder.cinderclient(request_)
+    assert cinder.volumes.get(volume.id).status == 'in-use'
     # The Protectables join and the schedules' point counts read the same tag.
     assert [point.id for point in PLUGIN.list_points(request_, resource_id=made.server.id)
             if retention.schedule_of(point) == schedule_id] == [backup.id]
@@ -140,7 +164,26 @@ def test_runs_back_up_the_server_and_keep_the_newest_and_the_hand_made(request_,
     assert newer.id != backup.id and newer.status == records.AVAILABLE
     glance = api.glance.glanceclient_v2(request_)
     assert not images_of_run(glance, first.id), 'the older backup and its image are gone'
+    # The run deleted the older record only once Cinder had deleted its backup.
+    with pytest.raises(cinder_exc.NotFound):
+        cinder.backups.get(volume_part.part.id)
+    assert [live.status for live in newer.live_parts] == [records.AVAILABLE] * 2
     assert PLUGIN.get_point(request_, hand_made.id).status == records.AVAILABLE
+
+
+def test_without_server_snapshots_a_run_records_the_original_image(request_, made):
+    schedule_id = make_schedule(request_, made, [made.server.id], snapshot=False)
+    run = run_now(request_, schedule_id)
+    assert run.state == 'SUCCESS', run.state_info
+    (backup,) = scheduled(request_, schedule_id)
+    assert backup.status == records.AVAILABLE and backup.live_parts == []
+    # What a hand-made backup without user data records: no server image (and, without
+    # backup_volumes, no backup of the attached volume), the original image.
+    assert (backup.record.user_data, backup.record.boot, backup.record.source_image) == (
+        False, records.BOOT_IMAGE, made.server.image['id'])
+    assert backup.record.parts_recorded and backup.parts_summary() == 'original image'
+    glance = api.glance.glanceclient_v2(request_)
+    assert not list(glance.images.list(filters={RUN: run.id})), 'no server image'
 
 
 def test_a_failed_run_removes_what_it_made_and_deletes_nothing(request_, made, admin_session,

@@ -435,13 +435,15 @@ class CreateTests(SchedulesTestCase):
         self.assertEqual(['srv-1', 'srv-2'], workflow_input['resources'])
 
     @helpers.create_mocks({api.cinder: ['volume_list_paged']})
-    def test_no_server_backup_schedule_where_server_snapshots_are_off(self):
+    def test_server_backups_are_scheduled_where_server_snapshots_are_off(self):
+        """A run records the original image of an image-booted server then
+        (``ServerBackupPlugin.schedule_options``)."""
         self._mock_volumes()
         with self.settings(PROTECTION_DASHBOARD={'enable_server_snapshot': False}):
             form = self.client.get(CREATE_URL).context['form']
-        self.assertEqual([('volume_snapshot', 'Volume Snapshot')],
+        self.assertEqual([('volume_snapshot', 'Volume Snapshot'),
+                          ('server_backup', 'Server Backup')],
                          list(form.fields['plugin'].choices))
-        self.mock_server_list_paged.assert_not_called()
 
     def _offer_backups(self):
         """Volume backups offered: the cloud has a backup service."""

@@ -3,7 +3,6 @@ tasks, its retention run in yaql on Glance's records, and its points' tag."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import types
@@ -76,19 +75,35 @@ def properties_of(inputs: dict[str, Any], item: dict[str, Any]) -> dict[str, Any
 
 
 IMAGE_SERVER = {"id": "srv-1", "name": "web", "flavor": {"original_name": "m1.tiny"},
-                "image": {"id": "img-1"}}
+                "image": {"id": "img-1"}, ATTACHED: [{"id": "vol-logs"}]}
 #: Nova's ``image`` of a server booted from a volume is empty; its volumes are listed
 #: in no particular order.
 VOLUME_SERVER = {"id": "srv-2", "name": "db", "flavor": {"original_name": "m1.small"},
                  "image": "", ATTACHED: [{"id": "vol-data"}, {"id": "vol-root"}]}
+SERVERS = [IMAGE_SERVER, VOLUME_SERVER]
 PORTS = [{"net_id": "net-1"}, {"net_id": "net-1"}, {"net_id": "net-2"}]
-#: Cinder's volumes of the volume-booted server, and a volume it shares with another.
-VOLUMES = [{"id": "vol-data", "name": "db-data", "attachments": [
+#: Cinder's volumes of the servers, one of them shared with another server.
+VOLUMES = [{"id": "vol-logs", "name": "web-logs", "attachments": [
+               {"server_id": "srv-1", "device": "/dev/vdb"}]},
+           {"id": "vol-data", "name": "db-data", "attachments": [
                {"server_id": "srv-2", "device": "/dev/sdb"}]},
            {"id": "vol-root", "name": "db-root", "attachments": [
                {"server_id": "srv-9", "device": "/dev/sda"},
                {"server_id": "srv-2", "device": "/dev/sda"}]}]
-ROOT = {"volume_id": "vol-root", "volume_name": "db-root", "device": "/dev/sda"}
+#: The volumes each server's backup backs up (``records.Part`` fields but ``id``).
+LOGS = {"volume_id": "vol-logs", "volume_name": "web-logs", "device": "/dev/vdb",
+        "root": False}
+ROOT = {"volume_id": "vol-root", "volume_name": "db-root", "device": "/dev/sda", "root": True}
+DATA = {"volume_id": "vol-data", "volume_name": "db-data", "device": "/dev/sdb", "root": False}
+PLANS = [[LOGS], [ROOT, DATA]]
+#: The run's volume backups (``volume_plan``): each planned volume of each record.
+VOLUME_PLAN = [{**LOGS, "record": "rec-1"}, {**ROOT, "record": "rec-2"},
+               {**DATA, "record": "rec-2"}]
+
+
+def part(volume: dict[str, Any], backup: str) -> records.Part:
+    return records.Part(records.VOLUME_KIND, backup, volume["volume_id"],
+                        volume["volume_name"], volume["device"], volume["root"])
 
 
 NEWEST_N = [case for case in CASES if not case[1].by_period]
@@ -102,105 +117,140 @@ def test_retention_selects_from_the_records_what_the_pure_function_selects(rule,
     assert evaluate(expression, [glance_record(p) for p in points]) == deleted
 
 
-def test_the_listing_asks_glance_for_the_schedules_hidden_records_only():
-    listing = tasks()["list_points"]
-    assert listing["action"] == "glance.images_list"
-    assert listing["input"] == {"filters": {records.KIND: records.RECORD_KIND,
-                                            SCHEDULE_TAG: ME, "os_hidden": True}}
-    assert "with-items" not in listing
+def test_a_record_being_deleted_is_neither_kept_nor_deleted_again():
+    """A record whose backup Cinder did not delete stays ``deleting``: the next run
+    neither counts it among the kept nor selects it again."""
+    def at(minute, status, point_id):
+        return Point(point_id, datetime.datetime(2026, 12, 1, 2, minute), ME, status,
+                     "srv-1")
+
+    going = [at(0, "available", "old"), at(1, "deleting", "going"), at(2, "available", "new")]
+    listed = [glance_record(point) for point in going]
+    assert listed[1][records.STATE] == records.DELETING
+    assert evaluate(tasks(Retention(1))["list_points"]["publish"]["expired"], listed) == ["old"]
+    assert evaluate(tasks(Retention(2))["list_points"]["publish"]["expired"], listed) == []
 
 
-def test_a_rule_by_period_gets_the_records_as_points():
-    rule = Retention(1, daily=7, timezone="Europe/Berlin")
-    listed = tasks(rule)["list_points"]["publish"]["listed"]
-    made = CASES[0][2][0]
-    (record,) = evaluate(listed, [glance_record(made)])
-    assert retention.Point.from_record(record, PLUGIN.parent_key) == dataclasses.replace(
-        made, created_at=made.created_at.replace(tzinfo=datetime.UTC))  # Glance's "Z"
-
-
-def test_a_run_reads_the_servers_and_splits_them_by_their_boot_source():
+def test_a_run_reads_the_servers_their_networks_and_volumes():
     run = tasks()
-    assert list(run)[:2] == ["protect", "read_networks"]
+    assert list(run)[:3] == ["protect", "read_networks", "read_volumes"]
     assert run["protect"]["action"] == "nova.servers_get"
-    published = run["read_networks"]["publish"]
-    context = {"servers": [VOLUME_SERVER, IMAGE_SERVER]}
-    ports = [[{"net_id": "net-9"}], PORTS]
-    assert {name: evaluate_in(expression, context, ports)
-            for name, expression in published.items()} == {
-        "image_servers": [IMAGE_SERVER], "image_ports": [PORTS],
-        "volume_servers": [VOLUME_SERVER], "volume_ports": [[{"net_id": "net-9"}]]}
+    assert run["read_networks"]["publish"] == {"ports": "<% task().result %>"}
+    read = run["read_volumes"]
+    assert (read["action"], read["input"]) == ("cinder.volumes_get",
+                                               {"volume_id": "<% $.volume %>"})
 
 
-def test_a_run_snapshots_each_image_booted_server_waits_and_records_it():
+@pytest.mark.parametrize(("backup_volumes", "read", "plans"), [
+    # An image-booted server's volumes only with backup_volumes; a volume-booted
+    # server's root volume always (its first device, as a hand-made backup reads it).
+    (True, ["vol-logs", "vol-data", "vol-root"], PLANS),
+    (False, ["vol-data", "vol-root"], [[], [ROOT]]),
+    (None, ["vol-data", "vol-root"], [[], [ROOT]]),  # not offered by the form
+])
+def test_a_run_plans_the_volumes_to_back_up(backup_volumes, read, plans):
+    task = tasks()["read_volumes"]
+    context = {"servers": SERVERS, "backup_volumes": backup_volumes}
+    assert evaluate_in(task["with-items"].split(" in ", 1)[1], context) == read
+    volumes = [volume for volume in VOLUMES if volume["id"] in read]
+    assert evaluate_in(task["publish"]["plans"], context, volumes) == plans
+    (go_on,), (fail,) = (rule.items() for rule in task["on-success"])
+    assert go_on[0] == "create_records" and fail[0] == "remove_made"
+    assert evaluate_in(go_on[1], context, volumes)
+    assert not evaluate_in(fail[1], context, volumes)
+
+
+def test_a_volume_booted_server_without_its_root_volume_fails_the_run():
+    task = tasks()["read_volumes"]
+    rootless = {**VOLUME_SERVER, "id": "srv-3", ATTACHED: []}
+    context = {"servers": [IMAGE_SERVER, rootless], "backup_volumes": True}
+    (go_on,), (fail,) = (rule.items() for rule in task["on-success"])
+    assert evaluate_in(fail[1], context, VOLUMES[:1])
+    assert not evaluate_in(go_on[1], context, VOLUMES[:1])
+    assert evaluate_in(task["publish"]["failure"], context, VOLUMES[:1]).endswith('["srv-3"]')
+
+
+@pytest.mark.parametrize(("server", "snapshot", "boot", "source_image", "user_data"), [
+    (IMAGE_SERVER, True, records.BOOT_IMAGE, "img-1", True),
+    # Without a server image, the original image and no user data, as by hand.
+    (IMAGE_SERVER, False, records.BOOT_IMAGE, "img-1", False),
+    (IMAGE_SERVER, None, records.BOOT_IMAGE, "img-1", False),
+    (VOLUME_SERVER, True, records.BOOT_VOLUME, None, True),
+    (VOLUME_SERVER, None, records.BOOT_VOLUME, None, True),
+])
+def test_the_record_is_made_as_a_hand_made_backups_record(server, snapshot, boot,
+                                                          source_image, user_data):
+    """Made ``creating`` without parts, as a hand-made one while its parts are made,
+    and read back by ``Record``."""
+    create = tasks()["create_records"]
+    assert create["action"] == "glance.images_create"
+    assert create["with-items"] == ["server in <% $.servers %>", "ports in <% $.ports %>"]
+    item = {"server": server, "ports": PORTS, "enable_server_snapshot": snapshot,
+            "description": "Made by the protection schedule nightly."}
+    properties = properties_of(create["input"], item)
+    assert (properties["os_hidden"], properties[SCHEDULE_TAG], properties[RUN]) == (
+        True, ME, "run-1")
+    record = records.Record.from_image(image(id="rec-1", **properties))
+    assert (record.server_id, record.server_name, record.flavor) == (
+        server["id"], server["name"], server["flavor"]["original_name"])
+    assert (record.boot, record.source_image, record.user_data) == (
+        boot, source_image, user_data)
+    assert record.networks == ["net-1", "net-2"]
+    assert (record.state, record.parts_recorded) == (records.CREATING, False)
+    assert record.description == "Made by the protection schedule nightly."
+
+
+@pytest.mark.parametrize(("snapshot", "snapshots"), [
+    (True, [{"server": "srv-1", "record": "rec-1"}]),  # image-booted servers only
+    (False, []),
+    (None, []),
+])
+def test_the_records_name_the_servers_images_and_volume_backups_to_make(snapshot,
+                                                                        snapshots):
+    published = tasks()["create_records"]["publish"]
+    context = {"servers": SERVERS, "plans": PLANS, "enable_server_snapshot": snapshot}
+    made = [{"id": "rec-1"}, {"id": "rec-2"}]
+    assert evaluate_in(published["records"], context, made) == ["rec-1", "rec-2"]
+    assert evaluate_in(published["snapshots"], context, made) == snapshots
+    assert evaluate_in(published["volume_plan"], context, made) == VOLUME_PLAN
+
+
+def test_a_run_makes_the_server_images_and_volume_backups_naming_their_records():
     run = tasks()
-    assert list(run)[2:6] == ["create_images", "wait_images", "create_records",
-                              "link_images"]
+    assert list(run)[3:6] == ["create_records", "create_images", "create_backups"]
     create = run["create_images"]
     assert (create["action"], create["with-items"]) == (
-        "nova.servers_create_image", "server in <% $.image_servers %>")
+        "nova.servers_create_image", "snapshot in <% $.snapshots %>")
     assert create["input"] == {
-        "server": "<% $.server.id %>", "image_name": "<% $.name %>",
-        "metadata": {records.KIND: records.IMAGE_KIND, RUN: "<% execution().id %>"}}
+        "server": "<% $.snapshot.server %>", "image_name": "<% $.name %>",
+        "metadata": {records.KIND: records.IMAGE_KIND, records.LINK: "<% $.snapshot.record %>",
+                     RUN: "<% execution().id %>"}}
+    backup = run["create_backups"]
+    assert (backup["action"], backup["with-items"]) == (
+        "cinder.backups_create", "part in <% $.volume_plan %>")
+    assert backup["input"]["force"] is True  # an in-use volume, without disruption
+    assert backup["input"]["metadata"] == {records.LINK: "<% $.part.record %>",
+                                           RUN: "<% execution().id %>"}
+    item = {"name": "nightly", "part": VOLUME_PLAN[0]}
+    assert evaluate_in(backup["input"]["name"], item) == "nightly (/dev/vdb)"
+    assert evaluate_in(backup["input"]["volume_id"], item) == "vol-logs"
+    assert backup["on-success"] == ["wait_images"]
+
+
+def test_a_run_waits_for_its_images_and_backups():
+    run = tasks()
+    assert list(run)[6:10] == ["wait_images", "wait_backups", "check_backups",
+                               "record_parts"]
     wait = run["wait_images"]
     assert wait["input"] == {"filters": {RUN: "<% execution().id %>"}}
     assert wait["retry"]["count"] * wait["retry"]["delay"] >= 30 * 60
     (active,), (not_active,) = (rule.items() for rule in wait["on-success"])
-    assert active[0] == "create_records" and not_active[0] == "remove_made"
-    # Every image-booted server has an active image; none at all when there is none.
-    context = {"image_servers": [IMAGE_SERVER]}
+    assert active[0] == "wait_backups" and not_active[0] == "remove_made"
+    # Every server image is active; none at all when the run makes none.
+    context = {"snapshots": [{"server": "srv-1", "record": "rec-1"}]}
     assert evaluate_in(active[1], context, [{"status": "active"}])
     assert evaluate_in(not_active[1], context, [{"status": "killed"}])
-    assert evaluate_in(active[1], {"image_servers": []}, [])
-    record = run["create_records"]
-    assert record["action"] == "glance.images_create"
-    assert {key: record["input"][key] for key in (
-        records.KIND, records.BOOT, records.USER_DATA, records.STATE, SCHEDULE_TAG,
-        "visibility", "os_hidden")} == {
-        records.KIND: records.RECORD_KIND, records.BOOT: records.BOOT_IMAGE,
-        records.USER_DATA: "true", records.STATE: records.READY, SCHEDULE_TAG: ME,
-        "visibility": "private", "os_hidden": True}
-    assert run["link_images"]["input"] == {"image_id": "<% $.image %>",
-                                           records.LINK: "<% $.record %>"}
-    assert run["link_images"]["on-success"] == ["read_volumes"]
-
-
-def test_the_record_is_read_as_a_hand_made_backups_record():
-    """The record's properties, evaluated as Mistral would, read back by ``Record``."""
-    item = {"server": IMAGE_SERVER, "ports": PORTS, "image": "snap-1",
-            "description": "Made by the protection schedule nightly."}
-    properties = properties_of(tasks()["create_records"]["input"], item)
-    record = records.Record.from_image(image(id="rec-1", **properties))
-    assert (record.server_id, record.server_name, record.flavor, record.source_image) == (
-        "srv-1", "web", "m1.tiny", "img-1")
-    assert record.networks == ["net-1", "net-2"]
-    assert [(part.kind, part.id) for part in record.parts] == [(records.IMAGE_KIND, "snap-1")]
-    assert record.state == records.READY and record.parts_recorded
-    assert record.description == "Made by the protection schedule nightly."
-    assert properties[RUN] == "run-1"
-
-
-def test_a_run_backs_up_each_volume_booted_servers_root_volume_then_records_it():
-    run = tasks()
-    assert list(run)[6:12] == ["read_volumes", "create_volume_records", "create_backups",
-                               "wait_backups", "check_backups", "record_backups"]
-    read = run["read_volumes"]
-    assert (read["action"], read["input"]) == ("cinder.volumes_get",
-                                               {"volume_id": "<% $.volume %>"})
-    servers = {"volume_servers": [VOLUME_SERVER]}
-    assert evaluate_in(read["with-items"].split(" in ")[1], servers) == ["vol-data", "vol-root"]
-    # The root volume is the one at the server's first device, as a hand-made backup
-    # reads it.
-    assert evaluate_in(read["publish"]["roots"], servers, VOLUMES) == [ROOT]
-    create = run["create_backups"]
-    assert create["action"] == "cinder.backups_create"
-    assert create["with-items"] == ["root in <% $.roots %>", "record in <% $.volume_records %>"]
-    assert create["input"]["force"] is True  # an in-use volume, without disruption
-    assert create["input"]["metadata"] == {records.LINK: "<% $.record %>",
-                                           RUN: "<% execution().id %>"}
-    item = {"name": "nightly", "root": ROOT, "record": "rec-2"}
-    assert evaluate_in(create["input"]["name"], item) == "nightly (/dev/sda)"
-    assert evaluate_in(create["input"]["volume_id"], item) == "vol-root"
+    assert evaluate_in(active[1], {"snapshots": []}, [])
 
     wait = run["wait_backups"]
     assert (wait["action"], wait["input"]) == ("cinder.backups_list",
@@ -214,51 +264,50 @@ def test_a_run_backs_up_each_volume_booted_servers_root_volume_then_records_it()
     assert (check["action"], check["input"]) == ("cinder.backups_get",
                                                  {"backup_id": "<% $.backup %>"})
     (available,), (not_available,) = (rule.items() for rule in check["on-success"])
-    assert available[0] == "record_backups" and not_available[0] == "remove_made"
+    assert available[0] == "record_parts" and not_available[0] == "remove_made"
     context = {"backups": ["b-1"]}
     assert evaluate_in(available[1], context, [{"id": "b-1", "status": "available"}])
     assert evaluate_in(not_available[1], context, [{"id": "b-1", "status": "error"}])
+    assert evaluate_in(available[1], {"backups": []}, [])
     assert "b-1" in evaluate_in(check["publish"]["failure"], context, [
         {"id": "b-1", "status": "error", "fail_reason": "no space"}])
-    assert run["record_backups"]["on-success"] == ["list_points"]
+    assert run["record_parts"]["on-success"] == ["list_points"]
 
 
-def test_the_volume_booted_servers_record_is_read_as_a_hand_made_backups_record():
-    """Made ``creating`` without parts (as a hand-made one while its backup is made),
-    then ``ready`` with its root volume's backup, read back by ``Record``."""
-    run = tasks()
-    item = {"server": VOLUME_SERVER, "ports": PORTS,
-            "description": "Made by the protection schedule nightly."}
-    properties = properties_of(run["create_volume_records"]["input"], item)
-    assert properties["os_hidden"] is True and properties[SCHEDULE_TAG] == ME
-    making = records.Record.from_image(image(id="rec-2", **properties))
-    assert (making.state, making.parts_recorded) == (records.CREATING, False)
-    update = run["record_backups"]
-    assert update["with-items"] == [
-        "record in <% $.volume_records %>", "root in <% $.roots %>",
-        "backup in <% $.backups %>"]
-    written = properties_of(update["input"], {"record": "rec-2", "root": ROOT,
-                                              "backup": "b-1"})
-    assert written["image_id"] == "rec-2"
-    record = records.Record.from_image(image(id="rec-2", **{**properties, **written}))
-    assert (record.server_id, record.server_name, record.flavor, record.source_image,
-            record.boot, record.user_data) == (
-        "srv-2", "db", "m1.small", None, records.BOOT_VOLUME, True)
-    assert record.networks == ["net-1", "net-2"]
-    assert record.parts == [records.Part(records.VOLUME_KIND, "b-1", "vol-root", "db-root",
-                                         "/dev/sda", root=True)]
-    assert record.state == records.READY and record.parts_recorded
-    assert record.image_part is None and record.boot_image is None
-    backup = records.ServerBackup(record, [])
-    assert backup.parts_summary() == "1 volume backup"
-    assert backup.parts_display() == "root volume db-root"
+@pytest.mark.parametrize(("snapshots", "images", "parts"), [
+    ([{"server": "srv-1", "record": "rec-1"}], ["snap-1"], {
+        "rec-1": [records.Part(records.IMAGE_KIND, "snap-1"), part(LOGS, "b-1")],
+        "rec-2": [part(ROOT, "b-2"), part(DATA, "b-3")]}),
+    ([], [], {"rec-1": [part(LOGS, "b-1")], "rec-2": [part(ROOT, "b-2"), part(DATA, "b-3")]}),
+])
+def test_each_record_lists_its_parts_as_a_hand_made_backups_record(snapshots, images, parts):
+    update = tasks()["record_parts"]
+    assert (update["action"], update["with-items"]) == ("glance.images_update",
+                                                        "record in <% $.records %>")
+    context = {"snapshots": snapshots, "images": images, "volume_plan": VOLUME_PLAN,
+               "backups": ["b-1", "b-2", "b-3"]}
+    for record_id, listed in parts.items():
+        written = properties_of(update["input"], {**context, "record": record_id})
+        assert written["image_id"] == record_id
+        record = records.Record.from_image(image(id=record_id, **written))
+        assert record.parts == listed
+        assert record.state == records.READY and record.parts_recorded
+
+
+def test_a_record_without_a_server_image_or_volumes_is_its_original_image():
+    written = properties_of(tasks()["record_parts"]["input"], {
+        "record": "rec-1", "snapshots": [], "images": [], "volume_plan": [], "backups": []})
+    record = records.Record.from_image(image(id="rec-1", **written, **{
+        records.BOOT: records.BOOT_IMAGE, records.SOURCE_IMAGE: "img-1"}))
+    assert (record.parts, record.parts_recorded, record.boot_image) == ([], True, "img-1")
+    assert records.ServerBackup(record, []).parts_summary() == "original image"
 
 
 def test_a_failed_step_removes_what_the_run_made_then_fails_it():
     run = tasks()
-    steps = ["protect", "read_networks", "create_images", "wait_images", "create_records",
-             "link_images", "read_volumes", "create_volume_records",
-             "create_backups", "wait_backups", "check_backups", "record_backups"]
+    steps = ["protect", "read_networks", "read_volumes", "create_records", "create_images",
+             "create_backups", "wait_images", "wait_backups", "check_backups",
+             "record_parts"]
     for name in steps:
         assert run[name]["on-error"] == ["remove_made"], name
         assert run[name]["publish-on-error"] == {"failure": "<% task().result %>"}
@@ -273,8 +322,11 @@ def test_a_failed_step_removes_what_the_run_made_then_fails_it():
     wait = run["wait_made_backups"]
     assert wait["retry"]["continue-on"] == run["wait_backups"]["retry"]["continue-on"]
     find = run["find_made_backups"]
-    assert find["input"] == {"search_opts": {"volume_id": "<% $.root.volume_id %>"}}
-    assert evaluate_in(find["with-items"].split(" in ")[1], {}) == []  # failed before
+    assert find["input"] == {"search_opts": {"volume_id": "<% $.volume %>"}}
+    volumes = find["with-items"].split(" in ", 1)[1]
+    assert evaluate_in(volumes, {}) == []  # failed before planning the backups
+    assert evaluate_in(volumes, {"volume_plan": VOLUME_PLAN}) == [
+        "vol-logs", "vol-root", "vol-data"]
     listed = [[{"id": "b-1", "metadata": {RUN: "run-1"}}, {"id": "b-0", "metadata": {}},
                {"id": "b-7", "metadata": {RUN: "run-0"}}]]
     assert evaluate_in(find["publish"]["made_backups"], {}, listed) == ["b-1"]
@@ -286,14 +338,16 @@ def test_a_failed_step_removes_what_the_run_made_then_fails_it():
         assert "list_points" not in json.dumps(run[name])
 
 
-def test_retention_deletes_each_records_parts_then_the_records():
+def test_retention_marks_the_records_deleting_and_deletes_their_parts_then_them():
     run = tasks()
-    assert run["list_points"]["on-success"] == ["find_parts"]
-    chain = ["find_parts", "delete_parts", "read_expired", "find_backups", "delete_backups",
-             "delete_expired"]
-    assert list(run)[-6:] == chain
+    assert run["list_points"]["on-success"] == ["mark_expired"]
+    chain = ["mark_expired", "find_parts", "delete_parts", "read_expired", "find_backups",
+             "delete_backups", "wait_deletes", "find_left", "delete_expired"]
+    assert list(run)[-len(chain):] == chain
     for name, following in zip(chain, chain[1:], strict=False):
         assert run[name]["on-success"] == [following], name
+    assert run["mark_expired"]["input"] == {"image_id": "<% $.point %>",
+                                            records.STATE: records.DELETING}
     assert run["find_parts"]["input"] == {"filters": {records.LINK: "<% $.point %>"}}
     # The backups of an expired record's volumes that name it (a part deleted by hand
     # is not listed; a hand-made backup of the same volume is not its part).
@@ -303,17 +357,62 @@ def test_retention_deletes_each_records_parts_then_the_records():
         {"id": "rec-0", records.PARTS: records.dumps([records.Part(records.IMAGE_KIND,
                                                                    "img-1")])}])
     assert volumes == ["vol-root"]
-    find = run["find_backups"]
+
+
+@pytest.mark.parametrize(("status", "deleted"), [
+    ("available", True), ("error", True),
+    # Cinder refuses these: the delete would fail the run.
+    ("deleting", False), ("error_deleting", False), ("restoring", False),
+])
+def test_retention_deletes_the_backups_cinder_can_delete(status, deleted):
+    find = tasks()["find_backups"]
     assert find["input"] == {"search_opts": {"volume_id": "<% $.volume %>"}}
-    listed = [[{"id": "b-1", "metadata": {records.LINK: "rec-1"}},
-               {"id": "b-2", "metadata": {records.LINK: "hand-made"}},
-               {"id": "b-3", "metadata": None}]]
+    listed = [[{"id": "b-1", "status": status, "metadata": {records.LINK: "rec-1"}},
+               {"id": "b-2", "status": "available", "metadata": {records.LINK: "hand-made"}},
+               {"id": "b-3", "status": "available", "metadata": None}]]
     assert evaluate_in(find["publish"]["backup_parts"], {"expired": ["rec-1"]},
-                       listed) == ["b-1"]
-    assert run["delete_backups"]["input"] == {"backup": "<% $.backup %>"}
-    assert run["delete_expired"] == {"with-items": "point in <% $.expired %>",
+                       listed) == (["b-1"] if deleted else [])
+    assert tasks()["delete_backups"]["input"] == {"backup": "<% $.backup %>"}
+
+
+def test_retention_deletes_the_records_once_cinder_deleted_their_backups():
+    run = tasks()
+    wait = run["wait_deletes"]
+    assert (wait["action"], wait["input"]) == ("cinder.backups_list",
+                                               {"search_opts": {"status": "deleting"}})
+    assert wait["retry"]["delay"] == 5 and wait["retry"]["count"] > 0  # bounded
+    context = {"expired": ["rec-1"]}
+    going = {"id": "b-1", "status": "deleting", "metadata": {records.LINK: "rec-1"}}
+    other = {"id": "b-9", "status": "deleting", "metadata": {records.LINK: "rec-7"}}
+    assert evaluate_in(wait["retry"]["continue-on"], context, [other, going])
+    assert not evaluate_in(wait["retry"]["continue-on"], context, [other])
+    # A record whose backup is still there (error_deleting) stays, marked deleting.
+    find = run["find_left"]
+    assert find["input"] == {"search_opts": {"volume_id": "<% $.volume %>"}}
+    stuck = {"id": "b-1", "status": "error_deleting", "metadata": {records.LINK: "rec-1"}}
+    context = {"expired": ["rec-0", "rec-1", "rec-2"]}
+    assert evaluate_in(find["publish"]["gone"], context, [[stuck], [other]]) == [
+        "rec-0", "rec-2"]
+    assert run["delete_expired"] == {"with-items": "point in <% $.gone %>",
                                      "action": "glance.images_delete",
                                      "input": {"image_id": "<% $.point %>"}}
+
+
+def test_the_definition_is_plain_yaml():
+    """No anchor or alias (a mapping shared by two tasks): Mistral cannot parse them."""
+    definition = workflow.definition(PLUGIN, ME, KEEP_TWO)
+    assert "&id" not in definition and "*id" not in definition
+
+
+@pytest.mark.parametrize(("snapshots_on", "offered"), [
+    (True, ["enable_server_snapshot", "backup_volumes"]),
+    # Not offered, so null in each run: no server image.
+    (False, ["backup_volumes"]),
+])
+def test_the_schedules_form_offers_server_images_where_the_operator_allows_them(
+        settings, snapshots_on, offered):
+    settings.PROTECTION_DASHBOARD = {"enable_server_snapshot": snapshots_on}
+    assert PLUGIN.schedule_options(None) == offered
 
 
 def test_the_definition_holds_no_users_text():
@@ -323,7 +422,7 @@ def test_the_definition_holds_no_users_text():
         assert text not in definition
     assert workflow.workflow_input(PLUGIN, ["srv-1"], options, {"name": "nightly"}) == {
         "resources": ["srv-1"], "name": "nightly <% $ %>", "description": "{{ 1 }} made by",
-        "schedule": {"name": "nightly"}}
+        "enable_server_snapshot": None, "backup_volumes": None, "schedule": {"name": "nightly"}}
     assert not PLUGIN.schedule_action.installed_actions
 
 
