@@ -444,6 +444,31 @@ class CreateTests(SchedulesTestCase):
         self.assertEqual([('volume_snapshot', 'Volume Snapshot'),
                           ('server_backup', 'Server Backup')],
                          list(form.fields['plugin'].choices))
+        self.assertNotIn('server_backup__enable_server_snapshot', form.fields)
+        self.assertIn('server_backup__backup_volumes', form.fields)
+
+    @helpers.create_mocks({api.cinder: ['volume_list_paged'],
+                           api.mistral: ['schedule_create', 'new_schedule_id']})
+    def test_a_server_backup_schedules_options_reach_each_run(self):
+        self._mock_volumes()
+        self.mock_new_schedule_id.return_value = ONE
+        self.mock_schedule_create.return_value = make_schedule(ONE)
+        form = self.client.get(CREATE_URL).context['form']
+        self.assertEqual((True, False), (
+            form.fields['server_backup__enable_server_snapshot'].initial,
+            form.fields['server_backup__backup_volumes'].initial))
+        server = self.valid(resource_type='OS::Nova::Server', resources=['srv-1'],
+                            plugin='server_backup')
+        # A checkbox not ticked is not posted.
+        self.client.post(CREATE_URL, dict(server, server_backup__backup_volumes='on'))
+        self.assertEqual((False, True), tuple(
+            self.mock_schedule_create.call_args[0][4][option]
+            for option in ('enable_server_snapshot', 'backup_volumes')))
+        with self.settings(PROTECTION_DASHBOARD={'enable_server_snapshot': False}):
+            self.client.post(CREATE_URL, dict(server, server_backup__enable_server_snapshot='on'))
+        self.assertEqual((None, False), tuple(
+            self.mock_schedule_create.call_args[0][4][option]
+            for option in ('enable_server_snapshot', 'backup_volumes')))
 
     def _offer_backups(self):
         """Volume backups offered: the cloud has a backup service."""
@@ -462,7 +487,9 @@ class CreateTests(SchedulesTestCase):
         names = list(form.fields)
         # The backup's container, after the protection, shown while backups are chosen;
         # never the point's name or description (the schedule's).
-        self.assertEqual(names.index('plugin') + 1, names.index('volume_backup__container'))
+        between = names[names.index('plugin') + 1:names.index('cron_pattern')]
+        self.assertEqual({'volume_backup__container', 'server_backup__enable_server_snapshot',
+                          'server_backup__backup_volumes'}, set(between))
         self.assertFalse({'volume_backup__name', 'volume_backup__description',
                           'volume_snapshot__force'} & set(names))
         attrs = form.fields['volume_backup__container'].widget.attrs
