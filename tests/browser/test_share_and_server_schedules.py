@@ -78,6 +78,19 @@ def wait_for_run_success(browser, name: str) -> list[str]:
                                 name, browser.execute_script(_RUNS)))
 
 
+def open_schedule(browser, name: str) -> None:
+    """Click the schedule's name in its row (found afresh: the row poll replaces it
+    while the run is under way) and wait for the schedule's page."""
+    def clicked(b):
+        pages.click(b, b.find_element(By.XPATH, "//table[@id='schedules']//a[text()='%s']"
+                                      % name))
+        return True
+
+    pages.wait_until(browser, clicked, message='no link %r in the schedules table' % name)
+    pages.wait_until(browser, lambda b: pages.page_title(b) == name,
+                     message=lambda: 'not the page of %r: %r' % (name, pages.page_title(browser)))
+
+
 def create_run_and_delete(browser, dashboard_url, cloud_info, name, fields, panel, table):
     """The round trip of one schedule; ``fields``: its resource type, resources and
     plugin; ``panel``/``table``: where its point is listed."""
@@ -90,10 +103,7 @@ def create_run_and_delete(browser, dashboard_url, cloud_info, name, fields, pane
     pages.click_row_action(browser, 'schedules', name, 'Run Schedule Now')
     pages.wait_for_alert(browser, 'success', contains='Started a run')
 
-    pages.click(browser, browser.find_element(
-        By.XPATH, "//table[@id='schedules']//a[text()='%s']" % name))
-    pages.wait_for_page(browser)
-    assert pages.page_title(browser) == name
+    open_schedule(browser, name)
     runs = wait_for_run_success(browser, name)
     assert len(runs) == 1, runs
     # the point it made: its name, and when it was made (the service's time, read)
