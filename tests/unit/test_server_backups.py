@@ -2,8 +2,11 @@
 
 from unittest import mock
 
+from django.template import defaultfilters
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
+from horizon.utils import filters
 from openstack_dashboard.test import helpers
 
 from protection_dashboard import api
@@ -254,6 +257,9 @@ class IndexViewTests(PanelTestCase):
         self.assertContains(response, 'volume data-0 (/dev/vdb)')
         self.assertContains(response, 'Included')
         self.assertContains(response, 'm1.tiny')
+        # Glance's time ends in Z, which Horizon's parse_date cannot read ("None").
+        created = timezone.localtime(filters.parse_isotime(record.created_at))
+        self.assertContains(response, defaultfilters.date(created, 'DATETIME_FORMAT'))
 
 
 class RestoreViewTests(PanelTestCase):

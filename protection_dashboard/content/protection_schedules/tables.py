@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from horizon import exceptions, messages, tables
-from horizon.utils import filters
 from openstack_dashboard import policy as openstack_policy
 
 from protection_dashboard import api, schema_form
@@ -114,12 +113,6 @@ def run_started(run) -> str:
 
 def run_updated(run) -> str:
     return local_time(service_time(run.updated_at))
-
-
-def point_created(point) -> str:
-    """When a point was made, in the user's timezone: its service's ISO time, with a
-    ``Z`` from Glance (a server backup's record) or naive UTC from Cinder and Manila."""
-    return local_time(filters.parse_isotime(point.created_at) or None)
 
 
 def detail_link(schedule) -> str:

@@ -178,14 +178,12 @@ class DetailView(SessionProjectsMixin, horizon_tables.DataTableView):
             return []
 
     def points(self) -> list | None:
-        """The points of the schedule's plugin that carry its tag, newest first, each
-        with the time it was made as the page shows it."""
+        """The points of the schedule's plugin that carry its tag, newest first."""
         listed = joins.plugin_points(self.request, self.schedule.plugin, all_projects=False)
         if listed is None:
             return None
-        return [(point, tables.point_created(point)) for point in sorted(
-            joins.schedule_points(listed, self.schedule.id),
-            key=lambda point: point.created_at, reverse=True)]
+        return sorted(joins.schedule_points(listed, self.schedule.id),
+                      key=lambda point: point.created_at, reverse=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
