@@ -322,6 +322,11 @@ def runs_of(request, schedule: Schedule, limit: int | None = None,
     return _recent_runs(request, [schedule.workflow_name], all_projects, limit)
 
 
+def run_get(request, run_id: str) -> Execution:
+    """One run (a row's update while it is under way; a bad id is InvalidId: no call)."""
+    return Execution(mistralclient(request).executions.get(base.check_id(run_id)))
+
+
 def schedule_runs(request, schedule_id: str, limit: int | None = None,
                   all_projects: bool = False) -> list[Execution]:
     """``runs_of`` the schedule of that id."""

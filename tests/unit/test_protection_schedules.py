@@ -764,6 +764,26 @@ class DetailTests(SchedulesTestCase):
             self.assertEqual('Volume Backup', tables.protection_text(backup_schedule(**unset)))
         self.assertEqual('Volume Snapshot', tables.protection_text(make_schedule(ONE)))
 
+    @helpers.create_mocks({api.mistral: ['schedule_get', 'runs_of'],
+                           api.cinder: ['volume_names', 'volume_snapshot_list']})
+    def test_a_run_under_way_polls_until_it_ends(self):
+        self.mock_schedule_get.return_value = make_schedule(ONE, name='nightly')
+        self.mock_runs_of.return_value = [make_run(ONE, 2, 'RUNNING'), make_run(ONE, 1)]
+        self.mock_volume_names.return_value = {}
+        self.mock_volume_snapshot_list.return_value = []
+        runs = self.client.get(DETAIL_URL).context['table']
+        self.assertEqual([True, False], [row.ajax and row.status is None
+                                         for row in runs.get_rows()])
+        with mock.patch.object(api.mistral, 'mistralclient') as client:
+            client.return_value.executions.get.return_value = mock.Mock(
+                **execution(ONE, 2, 'ERROR', FAILED_RUN_INFO))
+            response = self.client.get(DETAIL_URL, {
+                'action': 'row_update', 'table': 'runs', 'obj_id': 'ex-2'},
+                HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertEqual(200, response.status_code)
+        self.assertContains(response, 'Volume vol-9 could not be found. (HTTP 404)')
+        client.return_value.executions.get.assert_called_once_with('ex-2')
+
     @helpers.create_mocks({api.mistral: ['mistralclient']})
     def test_a_malformed_id_goes_back_to_the_list_without_a_call(self):
         response = self.client.get(reverse('horizon:project:protection_schedules:detail',

@@ -17,7 +17,8 @@ LIST = _rules('cron_triggers:list', 'workflows:list', 'executions:list')
 LIST_ALL_PROJECTS = LIST + _rules('cron_triggers:list:all_projects',
                                   'workflows:list:all_projects',
                                   'executions:list:all_projects')
-GET = _rules('cron_triggers:get', 'executions:list')
+#: The schedule's page; a run's row polls (``executions:get``) while it is under way.
+GET = _rules('cron_triggers:get', 'executions:list', 'executions:get')
 CREATE = _rules('workflows:create', 'cron_triggers:create')
 #: An edit reads the trigger and the workflow, updates the workflow and makes the
 #: trigger again (Mistral cannot change one).

@@ -285,6 +285,15 @@ class SchedulesTable(ProtectionTable):
         row_actions = (EditSchedule, RunNow, DeleteSchedule, DeleteScheduleAndPoints)
 
 
+class RunRow(tables.Row):
+    """A run's row polls while the run is under way."""
+
+    ajax = True
+
+    def get_data(self, request, run_id):
+        return api.mistral.run_get(request, run_id)
+
+
 class RunsTable(tables.DataTable):
     """The runs of one schedule, newest first, each with the service's error."""
 
@@ -298,3 +307,4 @@ class RunsTable(tables.DataTable):
         name = 'runs'
         verbose_name = _("Runs")
         status_columns = ('state',)
+        row_class = RunRow
