@@ -30,7 +30,6 @@ SCHEDULES = '/project/protection_schedules/'
 NOT_SOON = '0 0 1 1 *'
 #: A run under the trust signs in for each action; a server image takes longer.
 RUN_WAIT = 180
-RELOAD_EVERY = 3
 
 _RUNS = """
 return Array.from(document.querySelectorAll('table#runs tbody tr:not(.empty)'))
@@ -62,20 +61,20 @@ def prefix(cloud_info):
 
 
 def wait_for_run_success(browser, name: str) -> list[str]:
-    """On the schedule's page, reloaded until its run ends: its runs, once one succeeded
-    (a failed run fails at once, with the service's error as the page shows it)."""
+    """On the schedule's page, whose run row polls until the run ends (no reload): its
+    runs, once one succeeded (a failed run fails at once, with the service's error as
+    the page shows it). Then the page is loaded again, to list the run's points."""
     def succeeded(b):
         runs = b.execute_script(_RUNS)
         assert not any('Error' in run for run in runs), runs
-        if any('Success' in run for run in runs):
-            return runs
-        b.refresh()
-        pages.wait_for_page(b)
-        return None
+        return runs if any('Success' in run for run in runs) else None
 
-    return pages.wait_until(browser, succeeded, RUN_WAIT,
+    runs = pages.wait_until(browser, succeeded, RUN_WAIT,
                             lambda: 'no successful run of %r: %r' % (
                                 name, browser.execute_script(_RUNS)))
+    browser.refresh()
+    pages.wait_for_page(browser)
+    return runs
 
 
 def open_schedule(browser, name: str) -> None:
