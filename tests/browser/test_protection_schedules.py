@@ -68,13 +68,22 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
                for option in modal.find_elements(By.CSS_SELECTOR, '#id_plugin option')}
     assert {'volume_snapshot', 'volume_backup', 'share_snapshot', 'server_backup'} <= offered, \
         offered
-    # A protection's options show while it is chosen: a backup's container.
+    # A protection's options show while it is chosen: a backup's container, a server
+    # backup's user data and attached volumes.
     container = modal.find_element(By.ID, 'id_volume_backup__container')
+    user_data_box = modal.find_element(By.ID, 'id_server_backup__enable_server_snapshot')
+    # the theme hides the checkbox itself and shows its form group's label
+    user_data = user_data_box.find_element(By.XPATH, "ancestor::div[contains(@class, "
+                                                     "'form-group')][1]")
     pages.fill_modal_form(browser, {'plugin': 'volume_backup'})
-    assert container.is_displayed()
+    assert container.is_displayed() and not user_data.is_displayed()
+    pages.fill_modal_form(browser, {'resource_type': 'OS::Nova::Server',
+                                    'plugin': 'server_backup'})
+    assert user_data.is_displayed() and user_data_box.is_selected()
+    assert not container.is_displayed()
     pages.snap_element(pages.wait_for_modal(browser), 'schedule-create-options')
     pages.fill_modal_form(browser, {'plugin': 'volume_snapshot'})
-    assert not container.is_displayed()
+    assert not (container.is_displayed() or user_data.is_displayed())
     fields = {'schedule_name': name, 'resource_type': 'OS::Cinder::Volume',
               'resources': volume.id, 'plugin': 'volume_snapshot',
               'cron_pattern': '61 2 * * *', 'keep_newest': 2, 'keep_daily': 7}

@@ -488,8 +488,9 @@ class CreateTests(SchedulesTestCase):
         # The backup's container, after the protection, shown while backups are chosen;
         # never the point's name or description (the schedule's).
         between = names[names.index('plugin') + 1:names.index('cron_pattern')]
-        self.assertEqual({'volume_backup__container', 'server_backup__enable_server_snapshot',
-                          'server_backup__backup_volumes'}, set(between))
+        # the protections' order, each one's options in its schema's order
+        self.assertEqual(['server_backup__enable_server_snapshot',
+                          'server_backup__backup_volumes', 'volume_backup__container'], between)
         self.assertFalse({'volume_backup__name', 'volume_backup__description',
                           'volume_snapshot__force'} & set(names))
         attrs = form.fields['volume_backup__container'].widget.attrs

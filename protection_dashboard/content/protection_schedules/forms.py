@@ -82,9 +82,10 @@ def option_field(plugin_name: str, option: str) -> str:
 
 def options_schema(plugin: protection_base.ProtectionPlugin,
                    options: list[str]) -> dict[str, Any]:
-    """The part of the plugin's options schema holding ``options``."""
+    """The part of the plugin's options schema holding ``options``, in its order."""
     properties = schema_form.load_schema(plugin.options_schema)['properties']
-    return {'type': 'object', 'properties': {option: properties[option] for option in options}}
+    return {'type': 'object', 'properties': {option: spec for option, spec in properties.items()
+                                             if option in options}}
 
 
 def chosen_options(schedule: api.mistral.Schedule) -> dict[str, Any]:
