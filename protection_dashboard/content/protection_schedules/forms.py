@@ -74,6 +74,12 @@ def point_options(plugin: protection_base.ProtectionPlugin, schedule_name: str,
             for option in plugin.schedule_action.options.values()}
 
 
+def type_label(type_name: str) -> str:
+    """A resource type's label ("Volumes (OS::Cinder::Volume)"), also the name of its
+    group of resources and of protections in the form."""
+    return str(protection_base.resource_type(type_name).label)
+
+
 def option_field(plugin_name: str, option: str) -> str:
     """The form's field of a protection's option (two protections may share an
     option's name, e.g. force)."""
@@ -125,10 +131,12 @@ class CreateScheduleForm(forms.ServiceForm):
         plugins = schedulable_plugins(request)
         self.plugins = {plugin.name: plugin for plugin in plugins}
         types = self.offered_types(plugins)
-        self.set_choices('plugin', [(plugin.name, PLUGIN_LABELS.get(plugin.name, plugin.name))
-                                    for plugin in plugins])
-        self.set_choices('resource_type', [
-            (name, protection_base.resource_type(name).label) for name in types])
+        # The protections and the resources in a group per type (the form's script
+        # shows only the chosen type's).
+        self.set_choices('plugin', [(type_label(name), [
+            (plugin.name, PLUGIN_LABELS.get(plugin.name, plugin.name))
+            for plugin in plugins if plugin.resource_type == name]) for name in types])
+        self.set_choices('resource_type', [(name, type_label(name)) for name in types])
         self.resource_types: dict[str, str] = {}
         self.set_choices('resources', self._resource_choices(request, types))
         #: Per protection, its offered options (option -> field name).
@@ -148,14 +156,17 @@ class CreateScheduleForm(forms.ServiceForm):
             self.fields[names[option]] = field
         self.switch_fields('plugin', {name: [plugin.name] for name in names.values()})
         after = order.index('plugin') + 1
-        self.order_fields([*order[:after], *self.fields.keys() - set(order), *order[after:]])
+        added = [name for name in self.fields if name not in order]
+        self.order_fields([*order[:after], *added, *order[after:]])
         return names
 
     def offered_types(self, plugins: list[protection_base.ProtectionPlugin]) -> list[str]:
         """The resource types whose resources the form offers."""
         return sorted({plugin.resource_type for plugin in plugins})
 
-    def _resource_choices(self, request, types: list[str]) -> list[tuple[str, str]]:
+    def _resource_choices(self, request,
+                          types: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The project's resources of each type, a group per type that has some."""
         choices = []
         for type_name in types:
             try:
@@ -167,7 +178,9 @@ class CreateScheduleForm(forms.ServiceForm):
                 continue
             for resource in page.items:
                 self.resource_types[resource.id] = type_name
-                choices.append((resource.id, resource.name or resource.id))
+            if page.items:
+                choices.append((type_label(type_name), [
+                    (resource.id, resource.name or resource.id) for resource in page.items]))
         return choices
 
     def clean(self):
