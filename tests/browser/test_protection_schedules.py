@@ -48,6 +48,12 @@ def made(cloud_info):
         (created['volumes'], client.volumes, {'available', 'error'}, cinder_exc.NotFound)))
 
 
+def shown_options(modal, select_id):
+    """The values of a select's options that its form shows (not in a hidden group)."""
+    return {option.get_attribute('value') for option in modal.find_elements(
+        By.CSS_SELECTOR, '#%s optgroup:not([hidden]) option' % select_id)}
+
+
 def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info, made):
     request = horizon_request.login(cloud_info, 'demo')
     cinder = api.cinder.cinderclient(request)
@@ -77,11 +83,20 @@ def test_create_run_now_and_delete_a_schedule(browser, dashboard_url, cloud_info
                                                      "'form-group')][1]")
     pages.fill_modal_form(browser, {'plugin': 'volume_backup'})
     assert container.is_displayed() and not user_data.is_displayed()
-    pages.fill_modal_form(browser, {'resource_type': 'OS::Nova::Server',
-                                    'plugin': 'server_backup'})
+    # Choosing servers shows only the servers and their protection, which is chosen
+    # (the backup's was of volumes), with its options.
+    pages.fill_modal_form(browser, {'resource_type': 'OS::Nova::Server'})
+    servers = shown_options(modal, 'id_resources')
+    assert cloud_info['seed']['server']['id'] in servers and volume.id not in servers
+    assert shown_options(modal, 'id_plugin') == {'server_backup'}
+    assert modal.find_element(By.ID, 'id_plugin').get_attribute('value') == 'server_backup'
     assert user_data.is_displayed() and user_data_box.is_selected()
     assert not container.is_displayed()
     pages.snap_element(pages.wait_for_modal(browser), 'schedule-create-options')
+    pages.fill_modal_form(browser, {'resource_type': 'OS::Cinder::Volume'})
+    assert volume.id in shown_options(modal, 'id_resources')
+    assert cloud_info['seed']['server']['id'] not in shown_options(modal, 'id_resources')
+    assert {'volume_snapshot', 'volume_backup'} == shown_options(modal, 'id_plugin')
     pages.fill_modal_form(browser, {'plugin': 'volume_snapshot'})
     assert not (container.is_displayed() or user_data.is_displayed())
     fields = {'schedule_name': name, 'resource_type': 'OS::Cinder::Volume',

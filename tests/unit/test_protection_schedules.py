@@ -28,6 +28,8 @@ from tests.unit.test_schedule_api import (
 )
 
 INDEX_URL = reverse('horizon:project:protection_schedules:index')
+VOLUMES = 'Volumes (OS::Cinder::Volume)'
+SERVERS = 'Servers (OS::Nova::Server)'
 CREATE_URL = reverse('horizon:project:protection_schedules:create')
 PREVIEW_URL = reverse('horizon:project:protection_schedules:preview')
 DETAIL_URL = reverse('horizon:project:protection_schedules:detail', args=(ONE,))
@@ -304,11 +306,17 @@ class CreateTests(SchedulesTestCase):
             response = self.client.get(CREATE_URL)
         self.assertEqual(200, response.status_code)
         form = response.context['form']
-        self.assertEqual([('vol-1', 'database'), ('vol-2', 'logs'), ('srv-1', 'web'),
-                          ('srv-2', 'db')], list(form.fields['resources'].choices))
-        self.assertEqual([('volume_snapshot', 'Volume Snapshot'),
-                          ('server_backup', 'Server Backup')],
+        # A group per resource type, named as the type's choice (the form's script shows
+        # only the chosen type's resources and protections).
+        self.assertEqual([(VOLUMES, [('vol-1', 'database'), ('vol-2', 'logs')]),
+                          (SERVERS, [('srv-1', 'web'), ('srv-2', 'db')])],
+                         list(form.fields['resources'].choices))
+        self.assertEqual([(VOLUMES, [('volume_snapshot', 'Volume Snapshot')]),
+                          (SERVERS, [('server_backup', 'Server Backup')])],
                          list(form.fields['plugin'].choices))
+        self.assertEqual([VOLUMES, SERVERS],
+                         [label for _name, label in form.fields['resource_type'].choices])
+        self.assertContains(response, 'schedule_form.js')
         for absent in ('keep_daily', 'keep_weekly', 'keep_monthly'):
             self.assertNotIn(absent, form.fields)
         self.mock_volume_list_paged.assert_called_once_with(
@@ -441,8 +449,8 @@ class CreateTests(SchedulesTestCase):
         self._mock_volumes()
         with self.settings(PROTECTION_DASHBOARD={'enable_server_snapshot': False}):
             form = self.client.get(CREATE_URL).context['form']
-        self.assertEqual([('volume_snapshot', 'Volume Snapshot'),
-                          ('server_backup', 'Server Backup')],
+        self.assertEqual([(VOLUMES, [('volume_snapshot', 'Volume Snapshot')]),
+                          (SERVERS, [('server_backup', 'Server Backup')])],
                          list(form.fields['plugin'].choices))
         self.assertNotIn('server_backup__enable_server_snapshot', form.fields)
         self.assertIn('server_backup__backup_volumes', form.fields)
