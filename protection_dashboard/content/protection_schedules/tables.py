@@ -11,7 +11,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from horizon import exceptions, messages, tables
 from openstack_dashboard import policy as openstack_policy
 
-from protection_dashboard import api, schema_form
+from protection_dashboard import api
 from protection_dashboard.content.datatable import ProtectionTable
 from protection_dashboard.content.protection_schedules import forms, joins, policy
 from protection_dashboard.content.protection_schedules.times import local_time, service_time
@@ -62,8 +62,8 @@ def protection_text(schedule) -> str:
     chosen = forms.chosen_options(schedule)
     if not chosen:
         return label
-    properties = schema_form.load_schema(protection_base.get(schedule.plugin).options_schema)[
-        'properties']
+    properties = forms.options_schema(protection_base.get(schedule.plugin),
+                                      list(chosen))['properties']
     given = ['%s: %s' % (_(properties[option]['title']), _("Yes") if value is True else value)
              for option, value in chosen.items() if value not in (None, '', False)]
     return '%s (%s)' % (label, '; '.join(given)) if given else label

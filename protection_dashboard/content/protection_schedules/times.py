@@ -12,10 +12,15 @@ from protection_dashboard.schedules import cron
 
 
 def service_time(value: str | None) -> datetime.datetime | None:
-    """A time of the workflow service (naive UTC, ``2026-12-04 02:30:00``), aware."""
-    if not value:
+    """A service's ISO time, aware: Mistral's, Cinder's and Manila's are naive UTC
+    (``2026-12-04 02:30:00``), Glance's end in ``Z``. None for no or a malformed time."""
+    try:
+        moment = datetime.datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
         return None
-    return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    if moment is None or moment.tzinfo:
+        return moment
+    return moment.replace(tzinfo=datetime.UTC)
 
 
 def local_time(moment: datetime.datetime | None) -> str:
